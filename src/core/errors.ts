@@ -32,9 +32,31 @@ export const ErrorCode = {
   ERR_PROTOCOL: 'ERR_PROTOCOL',
   ERR_TREE_URI_INVALID: 'ERR_TREE_URI_INVALID',
   ERR_ACL_INVALID: 'ERR_ACL_INVALID',
+  // client session and transport
+  ERR_SESSION_STATE: 'ERR_SESSION_STATE',
+  ERR_SESSION_FAILED: 'ERR_SESSION_FAILED',
+  ERR_TRANSPORT_UNREACHABLE: 'ERR_TRANSPORT_UNREACHABLE',
+  ERR_TRANSPORT_HTTP_STATUS: 'ERR_TRANSPORT_HTTP_STATUS',
   // configuration and I/O boundaries
   ERR_CONFIG_INVALID: 'ERR_CONFIG_INVALID',
   ERR_STORE: 'ERR_STORE',
+  ERR_STORE_MIGRATION: 'ERR_STORE_MIGRATION',
+  ERR_STORE_CLOSED: 'ERR_STORE_CLOSED',
+  // server: device registry, command queue, notifications
+  ERR_REGISTRY_DEVICE_EXISTS: 'ERR_REGISTRY_DEVICE_EXISTS',
+  ERR_REGISTRY_DEVICE_NOT_FOUND: 'ERR_REGISTRY_DEVICE_NOT_FOUND',
+  ERR_QUEUE_JOB_NOT_FOUND: 'ERR_QUEUE_JOB_NOT_FOUND',
+  ERR_QUEUE_ILLEGAL_TRANSITION: 'ERR_QUEUE_ILLEGAL_TRANSITION',
+  ERR_QUEUE_COMMAND_INVALID: 'ERR_QUEUE_COMMAND_INVALID',
+  ERR_NOTIFY_NO_CREDENTIALS: 'ERR_NOTIFY_NO_CREDENTIALS',
+  ERR_NOTIFY_NO_ADDRESS: 'ERR_NOTIFY_NO_ADDRESS',
+  ERR_NOTIFY_TRANSPORT: 'ERR_NOTIFY_TRANSPORT',
+  // server: REST API
+  ERR_API_UNAUTHORIZED: 'ERR_API_UNAUTHORIZED',
+  ERR_API_FORBIDDEN: 'ERR_API_FORBIDDEN',
+  ERR_API_NOT_FOUND: 'ERR_API_NOT_FOUND',
+  ERR_API_VALIDATION: 'ERR_API_VALIDATION',
+  ERR_API_CLIENT: 'ERR_API_CLIENT',
 } as const;
 /** Any error code of the catalog. */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -96,8 +118,10 @@ function describePosition(p: CodecPosition): string {
   const parts: string[] = [];
   if (p.line !== undefined) parts.push(`line ${p.line}:${p.column ?? 0}`);
   else if (p.offset !== undefined) parts.push(`byte ${p.offset}`);
-  if (p.path) parts.push(`in ${p.path}`);
-  return parts.length ? ` (at ${parts.join(', ')})` : '';
+  const where = parts.length ? `at ${parts.join(', ')}` : '';
+  const inPath = p.path ? `in ${p.path}` : '';
+  const text = [where, inPath].filter(Boolean).join(', ');
+  return text ? ` (${text})` : '';
 }
 
 /** Compile-time exhaustiveness check for discriminated unions. */

@@ -145,7 +145,7 @@ function parsePath(path: string, allowWildcard: boolean): string[] {
   if (path.startsWith('/')) fail(Status.BAD_REQUEST, `URI "${path}" must not start with "/"`);
   let rest = path === '.' ? '' : path.startsWith('./') ? path.slice(2) : path;
   // TND §5: a URI MUST NOT end with "/". Tolerated (one trailing slash is stripped), see docs/reference/tree.md.
-  if (rest.endsWith('/')) rest = rest.slice(0, -1);
+  if (rest.length > 1 && rest.endsWith('/')) rest = rest.slice(0, -1);
   if (rest === '') return [];
   return rest.split('/').map((raw) => {
     if (raw === '.' || raw === '..') fail(Status.BAD_REQUEST, `"${raw}" is not allowed inside a URI`);

@@ -1,0 +1,114 @@
+/**
+ * In-memory state of one DM session on the server (OMA-TS-DM_Protocol §6–§8): who the device
+ * is, which protocol version and encoding it speaks, MsgID counters, authentication state,
+ * commands awaiting a Status, statuses still to send, and large objects in flight.
+ * What must survive a crash (the session row, sent jobs) is in the store, not here.
+ */
+import type { Encoding } from '../../core/codec/message-codec.js';
+import type { Command, VerDtd } from '../../core/syncml/message.js';
+import type { ClientAuthType, DeviceId, ServerCredential, SessionId, SessionOutcome } from '../store/store.js';
+import type { InboundLargeObject, OutboundLargeObject } from './large-object.js';
+
+/** Where a session is: authenticating the device, exchanging commands, or over. */
+export type SessionPhase = 'auth' | 'active' | 'closed';
+
+/** A reply as sent, kept to answer a retransmitted request identically. */
+export interface CachedReply {
+  readonly clientMsgId: number;
+  readonly body: Uint8Array;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Fixed facts a session starts with. */
+export interface DmSessionInit {
+  readonly id: SessionId;
+  readonly token: string;
+  readonly deviceId: DeviceId;
+  readonly dmSessionId: string;
+  readonly verDtd: VerDtd;
+  readonly verProto: string;
+  readonly encoding: Encoding;
+  readonly startedAt: number;
+}
+
+/** One DM session's mutable state; only the session engine changes it, one message at a time. */
+export class DmSession {
+  /** Server-side unique id (the SessionStore row and job delivery records use it). */
+  readonly id: SessionId;
+  /** Secret part of the RespURI; knowing it is what ties a later message to this session. */
+  readonly token: string;
+  readonly deviceId: DeviceId;
+  /** SyncHdr SessionID the device chose (decimal, or hex after a Package 0). */
+  readonly dmSessionId: string;
+  readonly verDtd: VerDtd;
+  readonly verProto: string;
+  /** Encoding the device used last (replies use it). */
+  encoding: Encoding;
+  readonly startedAt: number;
+  phase: SessionPhase = 'auth';
+  /** How the session ended (set when closed). */
+  outcome: SessionOutcome | undefined;
+  lastActivity: number;
+  /** Authentication attempts refused in this session. */
+  authFailures = 0;
+  /** The device's auth type once authenticated. */
+  authType: ClientAuthType | undefined;
+  /** Nonce last issued to the device (challenge or HMAC NextNonce), if issued in this session. */
+  clientNonce: Uint8Array | undefined;
+  /** Server credential and the nonce the device gave for it. */
+  server: ServerCredential | undefined;
+  serverNonce: Uint8Array | undefined;
+  /** The device answered 212 to the server's Cred: no more Cred needed (OMA-TS-DM_Protocol §9.2). */
+  serverAuthenticated = false;
+  /** Last MsgID received from the device, and last MsgID the server sent (starts at 1, +1 each). */
+  lastClientMsgId = 0;
+  serverMsgId = 0;
+  /** Limits the device announced in its SyncHdr Meta (binding until changed, RepPro §MaxObjSize). */
+  clientMaxMsgSize: number | undefined;
+  clientMaxObjSize: number | undefined;
+  /** `client` for Alert 1201, `server` for 1200 (answer to a Package 0). */
+  initiator: 'client' | 'server' = 'client';
+  /** Commands sent and not yet answered, keyed `msgId:cmdId`. */
+  readonly awaiting = new Set<string>();
+  /** Statuses that did not fit the last reply (multi-message server package). */
+  pendingStatuses: Command[] = [];
+  inboundLo: InboundLargeObject | undefined;
+  outboundLo: OutboundLargeObject | undefined;
+  /** The session row exists in the SessionStore. */
+  persisted = false;
+  /** Session was taken over from a server process that died (state rebuilt from the store). */
+  adopted = false;
+  lastReply: CachedReply | undefined;
+  /** Jobs this session delivered (for logs). */
+  delivered = 0;
+  #chain: Promise<unknown> = Promise.resolve();
+
+  constructor(init: DmSessionInit) {
+    this.id = init.id;
+    this.token = init.token;
+    this.deviceId = init.deviceId;
+    this.dmSessionId = init.dmSessionId;
+    this.verDtd = init.verDtd;
+    this.verProto = init.verProto;
+    this.encoding = init.encoding;
+    this.startedAt = init.startedAt;
+    this.lastActivity = init.startedAt;
+  }
+
+  /** Runs `fn` after every earlier call finished: one message of a session at a time. */
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.#chain.then(fn, fn);
+    this.#chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Records a command sent in message `msgId` that awaits the device's Status. */
+  expectStatus(msgId: number, cmdId: number): void {
+    this.awaiting.add(`${msgId}:${cmdId}`);
+  }
+
+  /** Marks the Status for (msgRef, cmdRef) as received; false when nothing awaited it. */
+  receivedStatus(msgRef: number, cmdRef: number): boolean {
+    return this.awaiting.delete(`${msgRef}:${cmdRef}`);
+  }
+}

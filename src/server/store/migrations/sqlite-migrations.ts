@@ -1,0 +1,6 @@
+/** The SQLite schema history, oldest first. Append new steps; never edit a released one. */
+import { initialSqlite } from './0001-initial.sqlite.js';
+import type { Migration } from './migration.js';
+
+/** Every SQLite migration in version order. */
+export const SQLITE_MIGRATIONS: readonly Migration[] = [initialSqlite];

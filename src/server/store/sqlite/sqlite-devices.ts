@@ -1,0 +1,257 @@
+/** SQLite rows of devices, their credentials, nonces and accepted-digest history. */
+import type Database from 'better-sqlite3';
+import { ErrorCode, StoreError } from '../../../core/errors.js';
+import type {
+  ClientCredential, DeviceAuthContext, DeviceId, DevicePatch, DeviceRecord, DeviceStore, NewDeviceRecord, Page, PageQuery,
+  ServerCredential, SessionOutcome,
+} from '../store.js';
+import { blobToBytes, bytesToBlob, clampLimit, decodeCursor, encodeCursor, isConstraint, parseJson, type SyncOf } from './sqlite-util.js';
+
+interface DeviceRow {
+  id: string;
+  dev_info: string;
+  dev_detail: string;
+  protocol_version: string | null;
+  encoding: string | null;
+  groups: string;
+  tags: string;
+  push_address: string | null;
+  created_at: number;
+  updated_at: number;
+  last_session_at: number | null;
+  last_session_outcome: string | null;
+  notify_session_id: number | null;
+  notified_at: number | null;
+  client_username: string | null;
+  client_auth_type: string | null;
+  client_secret_kind: string | null;
+  client_secret: string | null;
+  server_id: string | null;
+  server_secret: string | null;
+  client_nonce: Buffer | null;
+  server_nonce: Buffer | null;
+}
+
+const COLUMNS = `id, dev_info, dev_detail, protocol_version, encoding, groups, tags, push_address, created_at, updated_at,
+  last_session_at, last_session_outcome, notify_session_id, notified_at, client_username, client_auth_type,
+  client_secret_kind, client_secret, server_id, server_secret, client_nonce, server_nonce`;
+
+/** Synchronous core of the SQLite {@link DeviceStore}. */
+export class SqliteDeviceStore implements SyncOf<DeviceStore> {
+  readonly #db: Database.Database;
+  readonly #insert: Database.Statement;
+  readonly #insertGroup: Database.Statement;
+  readonly #deleteGroups: Database.Statement;
+  readonly #get: Database.Statement<[string], DeviceRow>;
+  readonly #update: Database.Statement;
+  readonly #remove: Database.Statement;
+  readonly #members: Database.Statement<[string], string>;
+  readonly #setClient: Database.Statement;
+  readonly #setServer: Database.Statement;
+  readonly #setClientNonce: Database.Statement;
+  readonly #setServerNonce: Database.Statement;
+  readonly #rememberDigest: Database.Statement;
+  readonly #trimDigests: Database.Statement;
+  readonly #recordSession: Database.Statement;
+  readonly #allocate: Database.Statement<[number, string], number>;
+  readonly #lists = new Map<string, Database.Statement<unknown[], DeviceRow>>();
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+    this.#insert = db.prepare(`INSERT INTO devices (${COLUMNS}) VALUES
+      (@id, @dev_info, @dev_detail, @protocol_version, @encoding, @groups, @tags, @push_address, @created_at, @updated_at,
+       NULL, NULL, NULL, NULL, @client_username, @client_auth_type, @client_secret_kind, @client_secret, @server_id, @server_secret, NULL, NULL)`);
+    this.#insertGroup = db.prepare('INSERT OR IGNORE INTO device_groups (grp, device_id) VALUES (?, ?)');
+    this.#deleteGroups = db.prepare('DELETE FROM device_groups WHERE device_id = ?');
+    this.#get = db.prepare(`SELECT ${COLUMNS} FROM devices WHERE id = ?`);
+    this.#update = db.prepare(`UPDATE devices SET dev_info = @dev_info, dev_detail = @dev_detail, protocol_version = @protocol_version,
+      encoding = @encoding, groups = @groups, tags = @tags, push_address = @push_address, updated_at = @updated_at WHERE id = @id`);
+    this.#remove = db.prepare('DELETE FROM devices WHERE id = ?');
+    this.#members = db.prepare<[string], string>('SELECT device_id FROM device_groups WHERE grp = ? ORDER BY device_id').pluck();
+    this.#setClient = db.prepare(`UPDATE devices SET client_username = ?, client_auth_type = ?, client_secret_kind = ?, client_secret = ?,
+      updated_at = ? WHERE id = ?`);
+    this.#setServer = db.prepare('UPDATE devices SET server_id = ?, server_secret = ?, updated_at = ? WHERE id = ?');
+    this.#setClientNonce = db.prepare('UPDATE devices SET client_nonce = ? WHERE id = ?');
+    this.#setServerNonce = db.prepare('UPDATE devices SET server_nonce = ? WHERE id = ?');
+    this.#rememberDigest = db.prepare('INSERT OR IGNORE INTO auth_digests (device_id, nonce, digest, at) VALUES (?, ?, ?, ?)');
+    this.#trimDigests = db.prepare(`DELETE FROM auth_digests WHERE device_id = @id AND rowid NOT IN
+      (SELECT rowid FROM auth_digests WHERE device_id = @id ORDER BY at DESC, rowid DESC LIMIT @keep)`);
+    this.#recordSession = db.prepare('UPDATE devices SET last_session_at = ?, last_session_outcome = ? WHERE id = ?');
+    this.#allocate = db.prepare<[number, string], number>(`UPDATE devices SET notify_session_id = COALESCE(notify_session_id, 0) % 65535 + 1,
+      notified_at = ? WHERE id = ? RETURNING notify_session_id`).pluck();
+  }
+
+  insert(device: NewDeviceRecord): DeviceRecord {
+    const groups = unique(device.groups ?? []);
+    const row = {
+      id: device.id,
+      dev_info: JSON.stringify(device.devInfo ?? {}),
+      dev_detail: JSON.stringify(device.devDetail ?? {}),
+      protocol_version: device.protocolVersion ?? null,
+      encoding: device.encoding ?? null,
+      groups: JSON.stringify(groups),
+      tags: JSON.stringify(device.tags ?? {}),
+      push_address: device.pushAddress ? JSON.stringify(device.pushAddress) : null,
+      created_at: device.createdAt,
+      updated_at: device.createdAt,
+      client_username: device.client?.username ?? null,
+      client_auth_type: device.client?.authType ?? null,
+      client_secret_kind: device.client?.secret.kind ?? null,
+      client_secret: device.client?.secret.value ?? null,
+      server_id: device.server?.serverId ?? null,
+      server_secret: device.server?.secret ?? null,
+    };
+    this.#db.transaction(() => {
+      try {
+        this.#insert.run(row);
+      } catch (err) {
+        if (isConstraint(err, 'PRIMARYKEY')) throw new StoreError(ErrorCode.ERR_REGISTRY_DEVICE_EXISTS, `device ${device.id} is already registered`);
+        throw err;
+      }
+      for (const g of groups) this.#insertGroup.run(g, device.id);
+    })();
+    return this.get(device.id) as DeviceRecord;
+  }
+
+  get(id: DeviceId): DeviceRecord | undefined {
+    const row = this.#get.get(id);
+    return row ? toDevice(row) : undefined;
+  }
+
+  getAuthContext(id: DeviceId): DeviceAuthContext | undefined {
+    const row = this.#get.get(id);
+    if (!row) return undefined;
+    const client: ClientCredential | undefined = row.client_username !== null && row.client_secret !== null
+      ? {
+        username: row.client_username,
+        authType: row.client_auth_type as ClientCredential['authType'],
+        secret: { kind: row.client_secret_kind === 'scrypt' ? 'scrypt' : 'md5', value: row.client_secret },
+      }
+      : undefined;
+    const server: ServerCredential | undefined = row.server_id !== null && row.server_secret !== null
+      ? { serverId: row.server_id, secret: row.server_secret } : undefined;
+    const clientNonce = blobToBytes(row.client_nonce);
+    const serverNonce = blobToBytes(row.server_nonce);
+    return {
+      device: toDevice(row),
+      ...(client ? { client } : {}),
+      ...(server ? { server } : {}),
+      ...(clientNonce ? { clientNonce } : {}),
+      ...(serverNonce ? { serverNonce } : {}),
+    };
+  }
+
+  list(query: PageQuery & { readonly group?: string }): Page<DeviceRecord> {
+    const limit = clampLimit(query.limit);
+    const desc = query.order === 'desc';
+    const after = query.cursor !== undefined ? decodeCursor(query.cursor) : undefined;
+    const key = `${query.group !== undefined}:${after !== undefined}:${desc}`;
+    let stmt = this.#lists.get(key);
+    if (!stmt) {
+      const where: string[] = [];
+      if (query.group !== undefined) where.push('id IN (SELECT device_id FROM device_groups WHERE grp = @group)');
+      if (after !== undefined) where.push(desc ? 'id < @after' : 'id > @after');
+      stmt = this.#db.prepare<unknown[], DeviceRow>(`SELECT ${COLUMNS} FROM devices ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY id ${desc ? 'DESC' : 'ASC'} LIMIT @limit`);
+      this.#lists.set(key, stmt);
+    }
+    const rows = stmt.all({ limit: limit + 1, ...(query.group !== undefined ? { group: query.group } : {}), ...(after !== undefined ? { after } : {}) });
+    const items = rows.slice(0, limit).map(toDevice);
+    const last = items[items.length - 1];
+    return rows.length > limit && last ? { items, nextCursor: encodeCursor(last.id) } : { items };
+  }
+
+  listGroupMembers(group: string): DeviceId[] {
+    return this.#members.all(group) as DeviceId[];
+  }
+
+  update(id: DeviceId, patch: DevicePatch, at: number): DeviceRecord | undefined {
+    return this.#db.transaction(() => {
+      const row = this.#get.get(id);
+      if (!row) return undefined;
+      const current = toDevice(row);
+      const groups = patch.groups !== undefined ? unique(patch.groups) : current.groups;
+      this.#update.run({
+        id,
+        dev_info: JSON.stringify(patch.devInfo ? { ...current.devInfo, ...patch.devInfo } : current.devInfo),
+        dev_detail: JSON.stringify(patch.devDetail ? { ...current.devDetail, ...patch.devDetail } : current.devDetail),
+        protocol_version: patch.protocolVersion !== undefined ? patch.protocolVersion : (current.protocolVersion ?? null),
+        encoding: patch.encoding !== undefined ? patch.encoding : (current.encoding ?? null),
+        groups: JSON.stringify(groups),
+        tags: JSON.stringify(patch.tags ?? current.tags),
+        push_address: patch.pushAddress !== undefined
+          ? (patch.pushAddress === null ? null : JSON.stringify(patch.pushAddress))
+          : row.push_address,
+        updated_at: at,
+      });
+      if (patch.groups !== undefined) {
+        this.#deleteGroups.run(id);
+        for (const g of groups) this.#insertGroup.run(g, id);
+      }
+      return toDevice(this.#get.get(id) as DeviceRow);
+    })();
+  }
+
+  remove(id: DeviceId): boolean {
+    return this.#remove.run(id).changes > 0;
+  }
+
+  setClientCredential(id: DeviceId, cred: ClientCredential | null, at: number): boolean {
+    return this.#setClient.run(cred?.username ?? null, cred?.authType ?? null, cred?.secret.kind ?? null, cred?.secret.value ?? null, at, id).changes > 0;
+  }
+
+  setServerCredential(id: DeviceId, cred: ServerCredential | null, at: number): boolean {
+    return this.#setServer.run(cred?.serverId ?? null, cred?.secret ?? null, at, id).changes > 0;
+  }
+
+  setClientNonce(id: DeviceId, nonce: Uint8Array, _at: number): boolean {
+    return this.#setClientNonce.run(bytesToBlob(nonce), id).changes > 0;
+  }
+
+  setServerNonce(id: DeviceId, nonce: Uint8Array, _at: number): boolean {
+    return this.#setServerNonce.run(bytesToBlob(nonce), id).changes > 0;
+  }
+
+  rememberDigest(id: DeviceId, entry: { readonly nonce: Uint8Array; readonly digest: string; readonly at: number; readonly keep: number }): boolean {
+    let fresh: boolean;
+    try {
+      fresh = this.#rememberDigest.run(id, bytesToBlob(entry.nonce), entry.digest, entry.at).changes > 0;
+    } catch (err) {
+      if (isConstraint(err, 'FOREIGNKEY')) throw new StoreError(ErrorCode.ERR_REGISTRY_DEVICE_NOT_FOUND, `device ${id} is not registered`);
+      throw err;
+    }
+    if (fresh) this.#trimDigests.run({ id, keep: Math.max(1, entry.keep) });
+    return fresh;
+  }
+
+  recordSession(id: DeviceId, entry: { readonly at: number; readonly outcome: SessionOutcome }): boolean {
+    return this.#recordSession.run(entry.at, entry.outcome, id).changes > 0;
+  }
+
+  allocateNotificationSession(id: DeviceId, at: number): number | undefined {
+    return this.#allocate.get(at, id);
+  }
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
+
+function toDevice(row: DeviceRow): DeviceRecord {
+  return {
+    id: row.id as DeviceId,
+    devInfo: parseJson(row.dev_info, {}),
+    devDetail: parseJson(row.dev_detail, {}),
+    ...(row.protocol_version !== null ? { protocolVersion: row.protocol_version as DeviceRecord['protocolVersion'] & string } : {}),
+    ...(row.encoding !== null ? { encoding: row.encoding as DeviceRecord['encoding'] & string } : {}),
+    groups: parseJson(row.groups, []),
+    tags: parseJson(row.tags, {}),
+    ...(row.push_address !== null ? { pushAddress: parseJson(row.push_address, { type: 'sms', msisdn: '' }) } : {}),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    ...(row.last_session_at !== null ? { lastSessionAt: row.last_session_at } : {}),
+    ...(row.last_session_outcome !== null ? { lastSessionOutcome: row.last_session_outcome as SessionOutcome } : {}),
+    ...(row.notify_session_id !== null && row.notified_at !== null
+      ? { lastNotification: { dmSessionId: row.notify_session_id, at: row.notified_at } } : {}),
+  };
+}
