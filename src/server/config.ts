@@ -71,8 +71,11 @@ export interface AuthConfig {
   readonly unknownDevices: 'reject' | 'auto-register';
   /** Client password shared by all not-yet-registered devices (auto-register only). */
   readonly bootstrapSecret?: string;
-  /** Server password given to auto-registered devices for server authentication. */
-  readonly bootstrapServerSecret?: string;
+  /**
+   * Server password for devices registered without their own server credential (and for
+   * auto-registered ones); the server credential is then (serverId, this password).
+   */
+  readonly defaultServerPassword?: string;
   /** Failed attempts allowed in one session before it is closed without a new challenge. Default 3. */
   readonly maxAttemptsPerSession: number;
   /** How long accepted credentials are remembered for replay detection, in ms. Default 24 h. */

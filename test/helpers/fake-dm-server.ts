@@ -11,6 +11,8 @@ import type { Command, Meta, StatusCommand, SyncMLMessage } from '../../src/core
 /** One client request as the server saw it. */
 export interface ReceivedRequest {
   readonly path: string;
+  /** Client port of the TCP connection (same port = kept-alive connection reused). */
+  readonly remotePort: number | undefined;
   readonly contentType: string | undefined;
   readonly headers: http.IncomingHttpHeaders;
   readonly body: Uint8Array;
@@ -61,7 +63,7 @@ export async function startFakeDmServer(script: Responder | readonly FakeReply[]
       } catch {
         message = undefined;
       }
-      const received: ReceivedRequest = { path: req.url ?? '/', contentType: req.headers['content-type'], headers: req.headers, body, message, encoding };
+      const received: ReceivedRequest = { path: req.url ?? '/', remotePort: req.socket.remotePort, contentType: req.headers['content-type'], headers: req.headers, body, message, encoding };
       const index = requests.length;
       requests.push(received);
       Promise.resolve(responder(received, index)).then((reply) => {

@@ -114,7 +114,8 @@ const REWRITTEN: ReadonlyMap<string, string> = new Map([
  * turned into CRLF unless the Meta Type is `text/clear` (its vObject line-break hack); and a text
  * that is exactly a DevInf/TNDS `+xml` media type becomes the `+wbxml` one.
  */
-export function libwbxmlView(doc: DmDocument): DmDocument {
+export function libwbxmlView(doc: DmDocument, options: { rewriteTypes?: boolean } = {}): DmDocument {
+  const rewrite = options.rewriteTypes !== false;
   const view = (e: DmElement, ancestors: DmElement[]): DmElement => {
     const opaque = e.name === 'Data' && e.ns === undefined &&
       libwbxmlOpaqueData([], { element: e, ancestors });
@@ -124,7 +125,7 @@ export function libwbxmlView(doc: DmDocument): DmDocument {
     for (const c of e.children) {
       if (typeof c === 'string') {
         let s = opaque ? (crlf ? c.replace(/\n/g, '\r\n') : c) : c.replace(BLANKS, '');
-        if (!opaque) s = REWRITTEN.get(s) ?? s;
+        if (!opaque && rewrite) s = REWRITTEN.get(s) ?? s;
         if (s.length > 0) children.push(s);
       } else if (c instanceof Uint8Array) children.push(c);
       else children.push(view(c, next));

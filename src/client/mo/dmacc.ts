@@ -36,8 +36,8 @@ export const DMACC_ACCOUNT_DESCRIPTION: NodeDescription = {
   children: [
     // DM 1.1.2 (WM DMAcc CSP)
     leaf('Addr'), leaf('AddrType', ['chr', 'int']), leaf('PortNbr', ['chr', 'int']), leaf('ConRef'), leaf('ServerId'),
-    leaf('ServerPW', 'chr', SECRET), leaf('ServerNonce', ['b64', 'chr', 'bin'], SECRET), leaf('UserName'),
-    leaf('ClientPW', 'chr', SECRET), leaf('ClientNonce', ['b64', 'chr', 'bin'], SECRET), leaf('AuthPref'), leaf('Name'),
+    leaf('ServerPW', 'chr', SECRET), leaf('ServerNonce', ['chr', 'b64', 'bin'], SECRET), leaf('UserName'),
+    leaf('ClientPW', 'chr', SECRET), leaf('ClientNonce', ['chr', 'b64', 'bin'], SECRET), leaf('AuthPref'), leaf('Name'),
     // DM 1.2 (OMA DMAcc MO / WM DMS CSP)
     leaf('AppID'), leaf('ServerID'), leaf('PrefConRef'),
     branch('ToConRef', [{ name: '<x>', format: 'node', access: RW, children: [leaf('ConRef')] }]),

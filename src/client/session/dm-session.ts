@@ -269,7 +269,8 @@ export class DmClientSession {
     // HMAC authenticates every message; Basic / MD5 once per session (reference §2.5).
     if (this.#serverAuthenticated && scheme !== 'hmac') return { ...base, data: Status.OK };
     if (scheme === 'none') return { ...base, data: Status.OK };
-    const nonces: Uint8Array[] = this.#serverNonce === undefined ? [] : [this.#serverNonce];
+    // A freshly provisioned account has no server nonce yet: the server then digests an empty one.
+    const nonces: Uint8Array[] = [this.#serverNonce ?? new Uint8Array(0)];
     if (this.#o.trigger?.nonceResync === true) nonces.push(...resyncNonceCandidates());
     const check = verifyServer({
       scheme, creds: this.#account.serverCredentials, cred: hdr.cred, hmacHeader: reply.hmac, body: reply.body, nonces,

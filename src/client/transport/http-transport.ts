@@ -47,7 +47,18 @@ export class HttpTransport implements DmTransport {
   }
 
   /** Sends one message; resolves with any HTTP status, rejects only when no answer came. */
-  send(request: TransportRequest): Promise<TransportResponse> {
+  async send(request: TransportRequest): Promise<TransportResponse> {
+    try {
+      return await this.#send(request);
+    } catch (err) {
+      // A kept-alive socket the server closed meanwhile fails at once: that is not a network
+      // failure worth a back-off, so resend once on a fresh connection (Node http docs, reusedSocket).
+      if (err instanceof StaleSocket) return this.#send(request);
+      throw err;
+    }
+  }
+
+  #send(request: TransportRequest): Promise<TransportResponse> {
     let url: URL;
     try {
       url = new URL(request.url);
@@ -95,7 +106,10 @@ export class HttpTransport implements DmTransport {
         res.on('error', (err) => reject(unreachable(request.url, err)));
       });
       req.setTimeout(this.#timeoutMs, () => req.destroy(new Error(`no answer within ${this.#timeoutMs} ms`)));
-      req.on('error', (err) => reject(unreachable(request.url, err)));
+      req.on('error', (err) => {
+        const code = (err as NodeJS.ErrnoException).code;
+        reject(req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE') ? new StaleSocket() : unreachable(request.url, err));
+      });
       req.end(request.body);
     });
   }
@@ -106,6 +120,9 @@ export class HttpTransport implements DmTransport {
     this.#https.destroy();
   }
 }
+
+/** A reused keep-alive socket was already closed by the server. */
+class StaleSocket extends Error {}
 
 function unreachable(url: string, err: Error): TransportError {
   const code = (err as NodeJS.ErrnoException).code;

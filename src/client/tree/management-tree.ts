@@ -19,6 +19,12 @@ import { checkValue, metaAccessRole, resultItem } from './tree-values.js';
 
 const TNDS_TYPES: ReadonlySet<string> = new Set([MediaType.TNDS_XML, MediaType.TNDS_WBXML]);
 
+/** True when the write carries a TNDS document (Meta Type, surrounding whitespace ignored). */
+function isTnds(write: NodeWrite): boolean {
+  const type = write.meta?.type?.trim();
+  return type !== undefined && TNDS_TYPES.has(type);
+}
+
 /** Status-only result. */
 function status(code: number): TreeResult {
   return { status: code };
@@ -46,7 +52,7 @@ export class ManagementTree extends TreeCore implements DeviceTree {
     const p = this.parse(write.uri);
     if (typeof p === 'number') return status(p);
     if (p.query !== undefined) return status(Status.COMMAND_NOT_ALLOWED); // TND §7.5: properties do not support Add
-    if (write.meta?.type !== undefined && TNDS_TYPES.has(write.meta.type)) return writeTnds(this, { target: p.uri, write, caller, mode: 'add' });
+    if (isTnds(write)) return writeTnds(this, { target: p.uri, write, caller, mode: 'add' });
     if (this.record(p.uri) !== undefined) return status(Status.ALREADY_EXISTS);
     return this.#create(p, write, caller, 'Add');
   }
@@ -121,7 +127,7 @@ export class ManagementTree extends TreeCore implements DeviceTree {
     if (typeof p === 'number') return status(p);
     if (p.query?.prop !== undefined) return replaceProperty(this, { parsed: p, write, caller });
     if (p.query !== undefined) return status(Status.COMMAND_NOT_ALLOWED);
-    if (write.meta?.type !== undefined && TNDS_TYPES.has(write.meta.type)) return writeTnds(this, { target: p.uri, write, caller, mode: 'replace' });
+    if (isTnds(write)) return writeTnds(this, { target: p.uri, write, caller, mode: 'replace' });
     const rec = this.record(p.uri);
     const def = this.describe(p.uri);
     if (rec === undefined) {

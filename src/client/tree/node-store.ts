@@ -13,12 +13,15 @@ export type OverlayEntry = NodeRecord | LeafValue | null;
 /** Base records plus a per-device overlay, with an undo log for savepoints. */
 export class NodeStore {
   readonly #base: ReadonlyMap<string, NodeRecord>;
+  readonly #keys: ReadonlyMap<string, string> | undefined;
   #overlay: Map<string, OverlayEntry> | undefined;
   #undo: (() => void)[] | undefined;
   #marks: number[] | undefined;
 
-  constructor(base: ReadonlyMap<string, NodeRecord>) {
+  /** `keys` maps each base URI to one shared string instance, so overlay keys cost nothing per device. */
+  constructor(base: ReadonlyMap<string, NodeRecord>, keys?: ReadonlyMap<string, string>) {
     this.#base = base;
+    this.#keys = keys;
   }
 
   /** The record at `uri`, or undefined. */
@@ -44,7 +47,7 @@ export class NodeStore {
     else if (base !== undefined && !base.interior && !rec.interior && rec.format === base.format &&
       rec.type === base.type && rec.extras === base.extras && rec.value !== undefined) entry = rec.value;
     else entry = rec;
-    this.#set(uri, entry);
+    this.#set(base === undefined ? uri : this.#keys?.get(uri) ?? uri, entry);
   }
 
   #set(uri: string, entry: OverlayEntry | undefined): void {

@@ -52,6 +52,8 @@ export interface NodeDescription {
   readonly upsert?: boolean;
   /** Children not described here are accepted with any format and every access type. */
   readonly open?: boolean;
+  /** Formats an undescribed child of an open node may have (default: any). */
+  readonly openFormats?: readonly string[];
   /** Status of an Add of an undescribed child directly below this node (default 405). */
   readonly unknownChildStatus?: number;
   /** Child descriptions (interior nodes only). */

@@ -83,13 +83,13 @@ function compile(desc: NodeDescription, plugin: TreePlugin | undefined, nameOver
     if (c.isPlaceholder) def.placeholder = c;
     else def.literal.set(c.name, c);
   }
-  if (desc.open) def.openChild = openDef(plugin);
+  if (desc.open) def.openChild = openDef(plugin, desc.openFormats);
   return def;
 }
 
-function openDef(plugin: TreePlugin | undefined): NodeDef {
-  const desc: NodeDescription = { name: '<open>', format: '*', access: ALL_ACCESS, open: true, permanent: false };
-  const def = new NodeDef('<open>', true, [], accessMask(ALL_ACCESS), 'ZeroOrMore', false, plugin, desc);
+function openDef(plugin: TreePlugin | undefined, formats: readonly string[] = []): NodeDef {
+  const desc: NodeDescription = { name: '<open>', format: formats.length ? formats : '*', access: ALL_ACCESS, open: true, permanent: false };
+  const def = new NodeDef('<open>', true, formats, accessMask(ALL_ACCESS), 'ZeroOrMore', false, plugin, desc);
   def.openChild = def;
   return def;
 }

@@ -9,86 +9,53 @@ import type { DmElement } from '../../core/codec/element.js';
 import { decodeXmlDocument } from '../../core/codec/xml/decode-xml.js';
 import type { Item, Meta } from '../../core/syncml/message.js';
 import { formatAcl } from '../../core/tree/acl.js';
-import { formatTStamp, type ListProperty } from '../../core/tree/properties.js';
-import { type NodeUri, type ParsedNodeUri, ROOT_URI, nodeName, parentUri } from '../../core/tree/uri.js';
+import { formatTStamp } from '../../core/tree/properties.js';
+import type { NodeUri, ParsedNodeUri } from '../../core/tree/uri.js';
 import { flattenTnds } from '../../core/tnds/flatten-tnds.js';
-import { type TndsNode, type TndsProperties, tndsFromElement, tndsToElement } from '../../core/tnds/tnds.js';
+import { type TreeNodeRecord, buildStructList, buildTnds, resolveListProps } from '../../core/tnds/build-tnds.js';
+import { tndsFromElement, tndsToElement } from '../../core/tnds/tnds.js';
 import type { ManagementTree } from './management-tree.js';
 import type { NodeRecord } from './node.js';
 import type { NodeWrite, TreeCaller, TreeResult } from './tree-api.js';
 import { defaultLeafType } from './tree-values.js';
 
-/**
- * Properties a plain `?list=TNDS` returns (a choice, see docs/reference/management-tree.md):
- * Format, Type and the leaf values. `+P` selects only the named ones, `-P` removes from this set.
- */
-export const DEFAULT_TNDS_PROPERTIES: readonly ListProperty[] = ['Format', 'Type', 'Value'];
-
 /** Answers a `?list=` Get (the node itself was already checked by the caller). */
 export function listTree(tree: ManagementTree, request: { parsed: ParsedNodeUri; locUri: string; caller: TreeCaller }): TreeResult {
   const { parsed, caller } = request;
-  const kind = parsed.query?.list;
-  if (kind === 'TNDS') {
-    const include = parsed.query?.listProps?.include ?? DEFAULT_TNDS_PROPERTIES;
-    const exclude = new Set(parsed.query?.listProps?.exclude ?? []);
-    const props = new Set(include.filter((p) => !exclude.has(p)));
-    const nodes = parsed.uri === ROOT_URI
-      ? tree.childUris(ROOT_URI).flatMap((u) => tndsNode(tree, { uri: u, props, caller, path: '.' }) ?? [])
-      : [tndsNode(tree, { uri: parsed.uri, props, caller, path: parentUri(parsed.uri) ?? ROOT_URI })].flatMap((n) => n ?? []);
-    const element: DmElement = tndsToElement({ verDtd: '1.2', nodes });
-    const meta: Meta = { format: 'xml', type: MediaType.TNDS_XML };
-    return { status: Status.OK, items: [{ source: { locUri: request.locUri }, meta, data: element }] };
-  }
-  const items: Item[] = [];
+  // Only nodes the caller may Get are listed; values only where the description allows Get.
+  const records: TreeNodeRecord[] = [];
   for (const [uri, rec] of tree.subtree(parsed.uri)) {
-    if (!tree.permits(caller, 'Get', uri)) continue;
-    const meta: Meta = rec.interior
-      ? (rec.type ? { format: 'node', type: rec.type } : { format: 'node' })
-      : { format: rec.format, type: rec.type ?? defaultLeafType(rec.format), size: rec.size };
-    const withData = kind === 'StructData' && !rec.interior && tree.describe(uri)?.allows('Get') !== false;
-    items.push(withData ? { source: { locUri: uri }, meta, data: rec.value ?? '' } : { source: { locUri: uri }, meta });
+    if (tree.permits(caller, 'Get', uri)) records.push(nodeRecordOf(tree, uri, rec));
   }
+  if (parsed.query?.list === 'TNDS') {
+    const tnds = buildTnds(records, { baseUri: parsed.uri, properties: resolveListProps(parsed.query.listProps) });
+    const meta: Meta = { format: 'xml', type: MediaType.TNDS_XML };
+    return { status: Status.OK, items: [{ source: { locUri: request.locUri }, meta, data: tndsToElement(tnds) }] };
+  }
+  const list = buildStructList(records, { baseUri: parsed.uri, includeValues: parsed.query?.list === 'StructData' });
+  const items: Item[] = list.map((s) => {
+    const meta: Meta = { format: s.format, ...(s.type !== undefined ? { type: s.type } : {}) };
+    return s.value === undefined ? { source: { locUri: s.uri }, meta } : { source: { locUri: s.uri }, meta, data: s.value };
+  });
   return { status: Status.OK, items };
 }
 
-function tndsNode(
-  tree: ManagementTree,
-  request: { uri: NodeUri; props: ReadonlySet<ListProperty>; caller: TreeCaller; path?: string },
-): TndsNode | undefined {
-  const { uri, props, caller } = request;
-  const rec = tree.record(uri);
-  if (rec === undefined || !tree.permits(caller, 'Get', uri)) return undefined;
-  const children = rec.interior
-    ? tree.childUris(uri, rec).flatMap((c) => tndsNode(tree, { uri: c, props, caller }) ?? [])
-    : [];
+function nodeRecordOf(tree: ManagementTree, uri: NodeUri, rec: NodeRecord): TreeNodeRecord {
+  const x = rec.extras;
   const readable = tree.describe(uri)?.allows('Get') !== false;
-  const value = !rec.interior && props.has('Value') && readable ? rec.value ?? '' : undefined;
+  const type = rec.type ?? (rec.interior ? undefined : defaultLeafType(rec.format));
   return {
-    name: nodeName(uri),
-    ...(request.path !== undefined ? { path: request.path } : {}),
-    props: tndsProps(tree, uri, rec, props),
-    ...(value !== undefined ? { value } : {}),
-    children,
+    uri,
+    interior: rec.interior,
+    format: rec.format,
+    ...(type !== undefined ? { type } : {}),
+    ...(x?.acl !== undefined ? { acl: x.acl } : {}),
+    ...(rec.interior ? {} : { size: rec.size }),
+    ...(x?.title !== undefined ? { title: x.title } : {}),
+    tstamp: formatTStamp(new Date(x?.tstamp ?? tree.template.createdAt)),
+    verNo: x?.verNo ?? 0,
+    ...(!rec.interior && readable && rec.value !== undefined ? { value: rec.value } : {}),
   };
-}
-
-function tndsProps(tree: ManagementTree, uri: NodeUri, rec: NodeRecord, props: ReadonlySet<ListProperty>): TndsProperties {
-  const p: { -readonly [K in keyof TndsProperties]: TndsProperties[K] } = {};
-  if (props.has('ACL')) p.acl = rec.extras?.acl ?? '';
-  if (props.has('Format')) p.format = rec.format;
-  if (props.has('Name')) p.name = nodeName(uri);
-  if (props.has('Size') && !rec.interior) p.size = rec.size;
-  if (props.has('Title') && rec.extras?.title !== undefined) p.title = rec.extras.title;
-  if (props.has('TStamp')) p.tstamp = formatTStamp(new Date(rec.extras?.tstamp ?? tree.template.createdAt));
-  if (props.has('Type')) {
-    if (rec.interior) {
-      if (rec.type) p.type = { kind: 'DDFName', value: rec.type };
-    } else {
-      p.type = { kind: 'MIME', value: rec.type ?? defaultLeafType(rec.format) };
-    }
-  }
-  if (props.has('VerNo')) p.verNo = rec.extras?.verNo ?? 0;
-  return p;
 }
 
 /**

@@ -10,7 +10,7 @@ import { ManagementTree } from './management-tree.js';
 import { type LeafValue, NodeRecord, sameValue } from './node.js';
 import { type AlertSink, type Clock, type TreePlugin, systemClock } from './plugin.js';
 import { TreeSchema } from './schema.js';
-import type { TemplateData } from './tree-core.js';
+import type { TemplateData } from './tree-storage.js';
 import type { TreeSnapshot } from './tree-snapshot.js';
 
 /** A node to create (or value to set) when a template or a device is built. */
@@ -72,6 +72,7 @@ export class TreeTemplate implements TemplateData {
   /** TStamp of nodes never modified. */
   readonly createdAt: number;
   #base: ReadonlyMap<string, NodeRecord>;
+  #keys: ReadonlyMap<string, string> | undefined;
   readonly #aclCache = new Map<string, Acl>();
 
   private constructor(schema: TreeSchema, options: TreeTemplateOptions) {
@@ -93,12 +94,18 @@ export class TreeTemplate implements TemplateData {
     const base = new Map<string, NodeRecord>();
     for (const [uri, rec] of builder.subtree(ROOT_URI)) base.set(uri, rec);
     template.#base = base;
+    template.#keys = new Map([...base.keys()].map((k) => [k, k]));
     return template;
   }
 
   /** Records every device starts with. */
   get base(): ReadonlyMap<string, NodeRecord> {
     return this.#base;
+  }
+
+  /** One shared string instance per base URI. */
+  get baseKeys(): ReadonlyMap<string, string> | undefined {
+    return this.#keys;
   }
 
   /** A new device tree. */

@@ -27,7 +27,7 @@ export class ServerMetrics {
   /** Time to handle one DM message (decode, process, encode), in seconds. */
   readonly messageDuration: Histogram<'encoding'>;
 
-  constructor(options: { defaultMetrics?: boolean; jobCounts?: () => Readonly<Record<string, number>> } = {}) {
+  constructor(options: { defaultMetrics?: boolean; jobCounts?: () => Promise<Readonly<Record<string, number>>> } = {}) {
     const registry = new Registry();
     this.registry = registry;
     if (options.defaultMetrics === true) collectDefaultMetrics({ register: registry, prefix: 'omadm_' });
@@ -43,10 +43,11 @@ export class ServerMetrics {
       help: 'Jobs in the queue, by state',
       labelNames: ['state'],
       registers: [registry],
-      collect() {
+      async collect() {
         if (!jobCounts) return;
+        const counts = await jobCounts();
         this.reset();
-        for (const [state, n] of Object.entries(jobCounts())) this.set({ state }, n);
+        for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
       },
     });
     this.sessionDuration = new Histogram({

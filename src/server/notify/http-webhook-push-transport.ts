@@ -70,7 +70,8 @@ export class HttpWebhookPushTransport implements PushTransport {
         if (res.status >= 200 && res.status < 300) return;
         lastError = `gateway answered HTTP ${res.status}`;
         if (!(res.status === 408 || res.status === 429 || res.status >= 500)) break;
-        const retryAfter = Number(res.headers.get('retry-after'));
+        const header = res.headers.get('retry-after');
+        const retryAfter = header === null || header.trim() === '' ? Number.NaN : Number(header);
         if (Number.isFinite(retryAfter) && retryAfter >= 0) retryAfterMs = retryAfter * 1000;
       } catch (err) {
         lastError = err instanceof Error ? err.message : String(err);

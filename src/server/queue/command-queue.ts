@@ -136,6 +136,7 @@ export class CommandQueue {
       const out: JobRecord[] = [];
       for (let i = 0; i < jobIds.length; i++) {
         const job = await this.#require(tx, jobIds[i] as JobId);
+        if (job.state !== 'queued') throw illegal(job, 'sending it');
         const ids = sent.cmdIds[i];
         const [cmdId, ...childCmdIds] = typeof ids === 'number' ? [ids] : (ids ?? []);
         if (cmdId === undefined) throw new StoreError(ErrorCode.ERR_QUEUE_COMMAND_INVALID, `no CmdID for job ${job.id}`);

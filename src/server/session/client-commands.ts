@@ -224,11 +224,19 @@ async function handleReplace(ctx: InboundContext, c: Extract<Command, { kind: 'R
       if (stored) others.push(stored);
     }
   }
-  if (Object.keys(devInfo).length > 0) {
-    await ctx.registry.recordDevInfo(s.deviceId, { devInfo, protocolVersion: s.verDtd, encoding: s.encoding });
+  if (Object.keys(devInfo).length > 0 && !sameDevInfo(s, devInfo)) {
+    await ctx.registry.recordDevInfo(s.deviceId, { devInfo: { ...s.knownDevice?.devInfo, ...devInfo }, protocolVersion: s.verDtd, encoding: s.encoding });
+    s.knownDevice = { devInfo: { ...s.knownDevice?.devInfo, ...devInfo }, protocolVersion: s.verDtd, encoding: s.encoding };
   }
   if (others.length > 0) await ctx.registry.cacheNodes(s.deviceId, others, 'replace');
   out.statuses.push(status(ctx, c, code));
+}
+
+/** True when the device row already holds these DevInfo values, VerDTD and encoding (nothing to write). */
+function sameDevInfo(s: DmSession, devInfo: Partial<Record<keyof DevInfoValues, string>>): boolean {
+  const k = s.knownDevice;
+  if (!k || k.protocolVersion !== s.verDtd || k.encoding !== s.encoding) return false;
+  return (Object.keys(devInfo) as (keyof DevInfoValues)[]).every((key) => k.devInfo[key] === devInfo[key]);
 }
 
 /**

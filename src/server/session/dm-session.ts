@@ -6,7 +6,7 @@
  */
 import type { Encoding } from '../../core/codec/message-codec.js';
 import type { Command, VerDtd } from '../../core/syncml/message.js';
-import type { ClientAuthType, DeviceId, ServerCredential, SessionId, SessionOutcome } from '../store/store.js';
+import type { ClientAuthType, DeviceId, DeviceRecord, ServerCredential, SessionId, SessionOutcome } from '../store/store.js';
 import type { InboundLargeObject, OutboundLargeObject } from './large-object.js';
 
 /** Where a session is: authenticating the device, exchanging commands, or over. */
@@ -79,6 +79,8 @@ export class DmSession {
   /** Session was taken over from a server process that died (state rebuilt from the store). */
   adopted = false;
   lastReply: CachedReply | undefined;
+  /** The device row as read when the session authenticated (to skip rewriting unchanged DevInfo). */
+  knownDevice: Pick<DeviceRecord, 'devInfo' | 'protocolVersion' | 'encoding'> | undefined;
   /** Jobs this session delivered (for logs). */
   delivered = 0;
   #chain: Promise<unknown> = Promise.resolve();

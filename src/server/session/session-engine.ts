@@ -135,6 +135,7 @@ export class SessionEngine {
         s.authType = auth.type;
         s.server = auth.context.server;
         s.serverNonce ??= auth.context.serverNonce;
+        s.knownDevice = auth.context.device;
         this.#log.debug({ session: s.id, device: s.deviceId, auth: auth.type }, 'device authenticated');
       }
       // 212 = authenticated for the whole session; HMAC is checked per message: 200 + NextNonce

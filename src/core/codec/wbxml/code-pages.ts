@@ -6,6 +6,7 @@
  * Provisioning) adds `attrStarts` / `attrValues` to its pages; nothing else has to change.
  */
 import { Namespace } from '../../constants/meta-types.js';
+import { PROV_10 } from './prov-code-pages.js';
 
 /** An attribute-start token: the attribute name, plus the start of its value when the token carries one. */
 export interface WbxmlAttrStart {
@@ -149,4 +150,4 @@ export const DMDDF_12: WbxmlLanguage = {
 };
 
 /** Every language the WBXML codec knows, most preferred first for equal matches. */
-export const WBXML_LANGUAGES: readonly WbxmlLanguage[] = [SYNCML_12, SYNCML_11, SYNCML_10, DMDDF_12];
+export const WBXML_LANGUAGES: readonly WbxmlLanguage[] = [SYNCML_12, SYNCML_11, SYNCML_10, DMDDF_12, PROV_10];

@@ -118,7 +118,7 @@ function decodeBody(r: WbxmlReader, tables: CompiledLanguage, budget: Budget, de
       const parent = need(current, root, at);
       const data = r.bytes(r.mbUint32(), 'OPAQUE data');
       let node: DmNode = data;
-      if (parent.name === 'Data' && parent.ns === undefined) {
+      if (depth === 0 && parent.name === 'Data' && parent.ns === undefined) {
         node = unembed(data, budget, depth + stack.length);
         if (node !== data) relabelTnds(stack);
       }
@@ -166,6 +166,7 @@ function decodeBody(r: WbxmlReader, tables: CompiledLanguage, budget: Budget, de
  * OPAQUE inside Data that holds a DM DDF (TNDS) WBXML document, as libwbxml embeds a MgmtTree,
  * becomes that document's root element again; anything else (and an embedded document that does
  * not decode) stays bytes, as in libwbxml. A cheap header probe keeps ordinary data off this path.
+ * Only the outer document un-embeds (`depth === 0` above), so nesting cannot recurse without bound.
  */
 function unembed(data: Uint8Array, budget: Budget, depth: number): DmNode {
   if (probeLiteralPublicId(data) !== DMDDF_12.xmlPublicId) return data;

@@ -9,7 +9,7 @@ import { isElement, type DmDocument, type DmElement, type DmNode } from '../elem
 import { DMDDF_12, SYNCML_10, SYNCML_11, SYNCML_12, WBXML_LANGUAGES, type WbxmlLanguage } from './code-pages.js';
 import { dataMetaType, libwbxmlOpaqueData, type OpaqueDataPredicate } from './opaque-data.js';
 import { compiled, languageByXmlPublicId, type CompiledLanguage } from './wbxml-language.js';
-import { CHARSET_UTF8, GlobalToken as T, PUBLIC_ID_LITERAL, TAG_ATTRIBUTES, TAG_CONTENT, WbxmlVersion } from './wbxml-tokens.js';
+import { CHARSET_UTF8, GlobalToken, PUBLIC_ID_LITERAL, TAG_ATTRIBUTES, TAG_CONTENT, WbxmlVersion } from './wbxml-tokens.js';
 import { WbxmlWriter } from './wbxml-writer.js';
 
 /** Options of {@link encodeWbxmlDocument}. */
@@ -23,6 +23,8 @@ export interface WbxmlEncodeOptions {
   /** Which `Data` texts become OPAQUE; default {@link libwbxmlOpaqueData}. Uint8Array children are always OPAQUE. */
   readonly opaqueData?: OpaqueDataPredicate;
 }
+
+const { SWITCH_PAGE, END, STR_T, LITERAL } = GlobalToken;
 
 /** Namespace whose elements inside Data travel as an embedded WBXML document. */
 const DMDDF_NAMESPACE: string = Namespace.DMDDF_12;
@@ -44,6 +46,11 @@ const MAX_ENCODE_DEPTH = 1024;
  *   with no token when the string table is off (with it on, the name is written as LITERAL).
  */
 export function encodeWbxmlDocument(doc: DmDocument, options: WbxmlEncodeOptions = {}): Uint8Array {
+  return encodeDocument(doc, options, 0);
+}
+
+/** `depth` counts the elements around an embedded document, so the depth guard spans documents. */
+function encodeDocument(doc: DmDocument, options: WbxmlEncodeOptions, depth: number): Uint8Array {
   const language = languageFor(doc);
   const tables = compiled(language);
   const useTable = options.stringTable === true;
@@ -55,6 +62,7 @@ export function encodeWbxmlDocument(doc: DmDocument, options: WbxmlEncodeOptions
     page: 0,
     table: undefined,
     opaque: options.opaqueData ?? libwbxmlOpaqueData,
+    depth,
     path: [],
     ancestors: [],
   };
@@ -91,6 +99,7 @@ interface EncodeState {
   page: number;
   table: StringTable | undefined;
   readonly opaque: OpaqueDataPredicate;
+  readonly depth: number;
   readonly path: string[];
   readonly ancestors: DmElement[];
 }
@@ -151,7 +160,7 @@ function tagOf(tables: CompiledLanguage, el: DmElement): number | undefined {
 }
 
 function collect(state: EncodeState, el: DmElement, counts: Map<string, number>, table: StringTable): void {
-  if (state.path.length >= MAX_ENCODE_DEPTH) throw tooDeep(state);
+  if (state.depth + state.path.length >= MAX_ENCODE_DEPTH) throw tooDeep(state);
   if (tagOf(state.tables, el) === undefined) table.add(el.name);
   const opaque = hasText(el) && isOpaqueData(state, el);
   state.path.push(el.name);
@@ -168,15 +177,15 @@ function collect(state: EncodeState, el: DmElement, counts: Map<string, number>,
 
 function element(state: EncodeState, el: DmElement): void {
   const { w, tables } = state;
-  if (state.path.length >= MAX_ENCODE_DEPTH) throw tooDeep(state);
-  const content = el.children.some(emits);
+  if (state.depth + state.path.length >= MAX_ENCODE_DEPTH) throw tooDeep(state);
+  const content = hasContent(el.children);
   const attrs = tables.hasAttributes && el.attrs !== undefined && Object.keys(el.attrs).length > 0 ? el.attrs : undefined;
   const flags = (content ? TAG_CONTENT : 0) | (attrs ? TAG_ATTRIBUTES : 0);
   const packed = tagOf(tables, el);
   if (packed !== undefined) {
     const page = packed >> 8;
     if (page !== state.page) {
-      w.u8(T.SWITCH_PAGE);
+      w.u8(SWITCH_PAGE);
       w.u8(page);
       state.page = page;
     }
@@ -191,7 +200,7 @@ function element(state: EncodeState, el: DmElement): void {
         { path: [...state.path, el.name].join('/') },
       );
     }
-    w.u8(T.LITERAL | flags);
+    w.u8(LITERAL | flags);
     w.mbUint32(index);
   }
   if (attrs) attributes(state, attrs);
@@ -208,7 +217,7 @@ function element(state: EncodeState, el: DmElement): void {
   }
   state.path.pop();
   state.ancestors.pop();
-  w.u8(T.END);
+  w.u8(END);
 }
 
 function text(state: EncodeState, s: string, opaque: boolean): void {
@@ -220,25 +229,11 @@ function text(state: EncodeState, s: string, opaque: boolean): void {
   }
   const index = state.table?.offsetOf(s);
   if (index !== undefined) {
-    w.u8(T.STR_T);
+    w.u8(STR_T);
     w.mbUint32(index);
     return;
   }
-  // STR_I cannot hold U+0000 (its terminator); write it as ENTITY 0 so the text round-trips.
-  let from = 0;
-  for (let nul = s.indexOf('\0'); nul >= 0; nul = s.indexOf('\0', from)) {
-    if (nul > from) {
-      w.u8(T.STR_I);
-      w.cString(s.slice(from, nul));
-    }
-    w.u8(T.ENTITY);
-    w.u8(0);
-    from = nul + 1;
-  }
-  if (from < s.length) {
-    w.u8(T.STR_I);
-    w.cString(from === 0 ? s : s.slice(from));
-  }
+  w.inlineText(s);
 }
 
 /** Attribute list for languages with attribute tokens: value-less start token or LITERAL name, value as STR_I. */
@@ -250,7 +245,7 @@ function attributes(state: EncodeState, attrs: Readonly<Record<string, string>>)
     if (packed !== undefined) {
       if (packed >> 8 !== attrPage) {
         attrPage = packed >> 8;
-        w.u8(T.SWITCH_PAGE);
+        w.u8(SWITCH_PAGE);
         w.u8(attrPage);
       }
       w.u8(packed & 0xff);
@@ -259,16 +254,21 @@ function attributes(state: EncodeState, attrs: Readonly<Record<string, string>>)
       if (index === undefined) {
         throw new CodecError(ErrorCode.ERR_WBXML_UNSUPPORTED, `attribute ${name} has no token in ${tables.language.name}`, { path: state.path.join('/') });
       }
-      w.u8(T.LITERAL);
+      w.u8(LITERAL);
       w.mbUint32(index);
     }
     if (value.length > 0) text(state, value, false);
   }
-  w.u8(T.END);
+  w.u8(END);
 }
 
-function emits(n: DmNode): boolean {
-  return typeof n === 'string' ? n.length > 0 : true;
+/** True when some child produces bytes (empty strings do not). */
+function hasContent(children: readonly DmNode[]): boolean {
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i]!;
+    if (typeof c !== 'string' || c.length > 0) return true;
+  }
+  return false;
 }
 
 /**
@@ -276,8 +276,8 @@ function emits(n: DmNode): boolean {
  * which is how libwbxml writes it (literal public id `-//OMA//DTD-DM-DDF 1.2//EN`, page 2 tokens).
  */
 function embedded(state: EncodeState, root: DmElement): Uint8Array {
-  if (state.path.length >= MAX_ENCODE_DEPTH) throw tooDeep(state);
-  return encodeWbxmlDocument({ root, publicId: DMDDF_12.xmlPublicId }, state.options);
+  if (state.depth + state.path.length >= MAX_ENCODE_DEPTH) throw tooDeep(state);
+  return encodeDocument({ root, publicId: DMDDF_12.xmlPublicId }, state.options, state.depth + state.path.length);
 }
 
 /**

@@ -13,7 +13,8 @@ export class WbxmlWriter {
   #len = 0;
 
   constructor(initialCapacity = 1024) {
-    this.#buf = new Uint8Array(Math.max(16, initialCapacity));
+    // Scratch space from Buffer's pool (cheap for small sizes); finish() copies out the result.
+    this.#buf = Buffer.allocUnsafe(Math.max(16, initialCapacity));
   }
 
   /** Bytes written so far. */
@@ -49,6 +50,43 @@ export class WbxmlWriter {
     this.u8(0);
   }
 
+  /**
+   * Writes text as STR_I (§5.8.4.1). U+0000 would end the inline string, so each one is written as
+   * ENTITY 0 between inline strings; the decoder joins the pieces back into one text.
+   */
+  inlineText(s: string): void {
+    const n = s.length;
+    this.#ensure(n + 2);
+    const buf = this.#buf;
+    let at = this.#len;
+    buf[at++] = GlobalToken.STR_I;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c === 0 || c >= 0x80) {
+        this.#len = at;
+        this.#inlineTextSlow(s, i);
+        return;
+      }
+      buf[at++] = c;
+    }
+    buf[at++] = 0;
+    this.#len = at;
+  }
+
+  #inlineTextSlow(s: string, from: number): void {
+    for (let nul = s.indexOf('\0', from); nul >= 0; nul = s.indexOf('\0', from)) {
+      this.#utf8(s.slice(from, nul));
+      this.u8(0);
+      this.u8(GlobalToken.ENTITY);
+      this.u8(0);
+      from = nul + 1;
+      if (from === s.length) return;
+      this.u8(GlobalToken.STR_I);
+    }
+    this.#utf8(from === 0 ? s : s.slice(from));
+    this.u8(0);
+  }
+
   /** Writes raw bytes. */
   bytes(b: Uint8Array): void {
     this.#ensure(b.length);
@@ -74,9 +112,11 @@ export class WbxmlWriter {
     this.#utf8(s);
   }
 
-  /** The document written so far, as an exact-length copy. */
+  /** The document written so far, as an exact-length copy in its own ArrayBuffer. */
   finish(): Uint8Array {
-    return this.#buf.slice(0, this.#len);
+    const out = new Uint8Array(this.#len);
+    out.set(this.#buf.subarray(0, this.#len));
+    return out;
   }
 
   #utf8(s: string): void {
@@ -110,7 +150,7 @@ export class WbxmlWriter {
   #grow(extra: number): void {
     let cap = this.#buf.length * 2;
     while (cap < this.#len + extra) cap *= 2;
-    const next = new Uint8Array(cap);
+    const next = Buffer.allocUnsafe(cap);
     next.set(this.#buf.subarray(0, this.#len));
     this.#buf = next;
   }

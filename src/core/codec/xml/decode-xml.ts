@@ -28,6 +28,22 @@ const DQUOTE = 0x22, SQUOTE = 0x27, CR = 0x0d, LF = 0x0a, SPACE = 0x20, TAB = 0x
 
 type PrefixMap = Map<string, string | undefined>;
 
+/**
+ * An element while it is open. `children` starts as the shared NO_CHILDREN marker and becomes an
+ * exact-size array on the first child: most SyncML elements hold one text, and a growing empty
+ * array would allocate room for 17.
+ */
+interface OpenElement extends DmElement {
+  children: DmNode[];
+}
+
+const NO_CHILDREN: DmNode[] = [];
+
+function addChild(el: OpenElement, node: DmNode): void {
+  if (el.children === NO_CHILDREN) el.children = [node];
+  else el.children.push(node);
+}
+
 /** Namespace scope: shared by every element that declares nothing, so most elements push no new one. */
 interface Scope {
   readonly defaultNs: string | undefined;
@@ -64,10 +80,11 @@ class XmlDecoder extends XmlMarkup {
   #elements = 0;
   #root: DmElement | undefined;
   /** Child lists and namespace scopes of the open elements (parallel to `qnames`). */
-  readonly #kids: DmNode[][] = [];
+  readonly #open: OpenElement[] = [];
   readonly #scopes: Scope[] = [];
   readonly #rootScope: Scope = { defaultNs: undefined, prefixes: null, parent: null };
   #lastNs: string | undefined;
+  #nextCdataEnd = -1;
   #lastNsMapped: string | undefined;
 
   constructor(text: string, options: XmlDecodeOptions) {
@@ -87,13 +104,13 @@ class XmlDecoder extends XmlMarkup {
 
   /**
    * The root element and everything inside it; returns the offset after its end tag. The hot loop:
-   * text is scanned char by char for `<` while noting whether it needs the slow path (references,
-   * CR, characters to validate) and whether it is only white space.
+   * `indexOf('<')` finds the end of each text run; a run is sliced as is unless it holds something
+   * for the slow path (references, CR, characters to validate); indentation is not sliced at all.
    */
   #content(start: number): number {
     const s = this.s;
     const len = this.len;
-    const kids = this.#kids;
+    const open = this.#open;
     const qnames = this.qnames;
     let pending = '';
     let p = this.#startTag(start);
@@ -103,8 +120,7 @@ class XmlDecoder extends XmlMarkup {
       if (i === -1) {
         return this.fail(ErrorCode.ERR_XML_MALFORMED, `element <${qnames[qnames.length - 1]}> is not closed`, len);
       }
-      // Indentation after a child element is dropped without even slicing it.
-      if (i > p && (pending !== '' || (kids[kids.length - 1] as DmNode[]).length === 0 || !isSpaceRange(s, p, i))) {
+      if (i > p && (pending !== '' || !isSpaceRange(s, p, i) || !isDroppedSpace(s.charCodeAt(i + 1), open[open.length - 1] as OpenElement))) {
         const t = isPlainText(s, p, i) ? s.slice(p, i) : this.#decodeText(p, i);
         pending = pending === '' ? t : pending + t;
         if (this.strict) this.#noCdataEnd(p, i);
@@ -115,7 +131,8 @@ class XmlDecoder extends XmlMarkup {
         const depth = qnames.length;
         const qname = qnames[depth - 1] as string;
         let e = p + 2 + qname.length;
-        if (!sameText(s, p + 2, qname)) this.#mismatch(p, qname);
+        // slice + === (a memcmp) beats a charCodeAt loop and startsWith for these short names.
+        if (s.slice(p + 2, e) !== qname) this.#mismatch(p, qname);
         let d = s.charCodeAt(e);
         if (isNameChar(d) || d === COLON) this.#mismatch(p, qname);
         if (d !== GT) {
@@ -125,11 +142,13 @@ class XmlDecoder extends XmlMarkup {
         }
         if (pending !== '') {
           // Leaf text is kept exactly; white space after the last child element is not content.
-          const k = kids[depth - 1] as DmNode[];
-          if (k.length === 0 || !isAllSpace(pending)) k.push(pending);
+          const el = open[depth - 1] as OpenElement;
+          if (el.children === NO_CHILDREN) el.children = [pending];
+          else if (!isAllSpace(pending)) el.children.push(pending);
           pending = '';
         }
-        kids.pop();
+        const done = open.pop() as OpenElement;
+        if (done.children === NO_CHILDREN) done.children = [];
         qnames.pop();
         this.#scopes.pop();
         p = e + 1;
@@ -148,7 +167,7 @@ class XmlDecoder extends XmlMarkup {
       } else {
         if (pending !== '') {
           // Text before a child element: real text of mixed content is kept, indentation dropped.
-          if (!isAllSpace(pending)) (kids[kids.length - 1] as DmNode[]).push(pending);
+          if (!isAllSpace(pending)) addChild(open[open.length - 1] as OpenElement, pending);
           pending = '';
         }
         p = this.#startTag(p);
@@ -179,9 +198,13 @@ class XmlDecoder extends XmlMarkup {
     return out + s.slice(seg, end);
   }
 
+  /** Strict mode: `]]>` may not appear in text (XML 1.0 §2.4). The next occurrence is cached (linear). */
   #noCdataEnd(start: number, end: number): void {
-    const i = this.s.indexOf(']]>', start);
-    if (i !== -1 && i < end) this.fail(ErrorCode.ERR_XML_MALFORMED, "']]>' is not allowed in text", i);
+    if (this.#nextCdataEnd < start) {
+      const i = this.s.indexOf(']]>', start);
+      this.#nextCdataEnd = i === -1 ? this.len : i;
+    }
+    if (this.#nextCdataEnd + 2 < end) this.fail(ErrorCode.ERR_XML_MALFORMED, "']]>' is not allowed in text", this.#nextCdataEnd);
   }
 
   /** Content of the CDATA section at `lt` (sets scanEnd after it). */
@@ -287,14 +310,14 @@ class XmlDecoder extends XmlMarkup {
       this.fail(ErrorCode.ERR_CODEC_LIMIT_ELEMENTS, `more than ${this.#maxElements} elements`, lt);
     }
     if (depth >= this.#maxDepth) this.fail(ErrorCode.ERR_CODEC_LIMIT_DEPTH, `elements nested deeper than ${this.#maxDepth}`, lt);
-    const children: DmNode[] = [];
-    const el: DmElement = attrs === undefined
+    const children: DmNode[] = selfClose ? [] : NO_CHILDREN;
+    const el: OpenElement = attrs === undefined
       ? (ns === undefined ? { name, children } : { name, ns, children })
       : (ns === undefined ? { name, attrs, children } : { name, ns, attrs, children });
     if (depth === 0) this.#root = el;
-    else (this.#kids[depth - 1] as DmNode[]).push(el);
+    else addChild(this.#open[depth - 1] as OpenElement, el);
     if (!selfClose) {
-      this.#kids.push(children);
+      this.#open.push(el);
       this.qnames.push(qname);
       this.#scopes.push(scope);
     }
@@ -307,7 +330,7 @@ class XmlDecoder extends XmlMarkup {
    */
   #namespaceValue(start: number, end: number): string | undefined {
     const last = this.#lastNs;
-    if (last !== undefined && last.length === end - start && sameText(this.s, start, last)) return this.#lastNsMapped;
+    if (last !== undefined && last.length === end - start && this.s.slice(start, end) === last) return this.#lastNsMapped;
     const v = this.attrValue(start, end);
     const mapped = v === '' || isSyncMLNamespace(v) ? undefined : v;
     // Cache only values read verbatim (no reference changed them), so the raw text identifies them.
@@ -344,10 +367,14 @@ function isPlainText(s: string, start: number, end: number): boolean {
   return true;
 }
 
-/** `s.startsWith(t, at)` without the builtin call (faster for the short names compared here). */
-function sameText(s: string, at: number, t: string): boolean {
-  for (let k = 0; k < t.length; k++) if (s.charCodeAt(at + k) !== t.charCodeAt(k)) return false;
-  return true;
+/**
+ * Whether white space followed by `<` + `next` is indentation that can be dropped without slicing
+ * it: before a start tag, or before an end tag once the element has children. Before a comment, PI
+ * or CDATA it is kept for now, as it may join text that follows.
+ */
+function isDroppedSpace(next: number, parent: OpenElement): boolean {
+  if (next === BANG || next === QM) return false;
+  return next !== SLASH || parent.children !== NO_CHILDREN;
 }
 
 function isSpaceRange(s: string, start: number, end: number): boolean {

@@ -85,6 +85,7 @@ CREATE TABLE jobs (
   error TEXT
 );
 CREATE INDEX jobs_queued ON jobs(device_id, priority DESC, id) WHERE state = 'queued';
+CREATE INDEX jobs_expiring ON jobs(device_id, expires_at) WHERE state = 'queued' AND expires_at IS NOT NULL;
 CREATE INDEX jobs_session ON jobs(session_id, msg_id) WHERE session_id IS NOT NULL;
 CREATE INDEX jobs_device ON jobs(device_id, id);
 CREATE INDEX jobs_state ON jobs(state, id);

@@ -55,6 +55,9 @@ export class SqliteDeviceStore implements SyncOf<DeviceStore> {
   readonly #recordSession: Database.Statement;
   readonly #allocate: Database.Statement<[number, string], number>;
   readonly #lists = new Map<string, Database.Statement<unknown[], DeviceRow>>();
+  // Multi-statement writes: created once (a savepoint when a transaction is already open).
+  readonly #insertTx: (row: Record<string, unknown>, groups: readonly string[]) => void;
+  readonly #updateTx: (id: DeviceId, patch: DevicePatch, at: number) => DeviceRecord | undefined;
 
   constructor(db: Database.Database) {
     this.#db = db;
@@ -79,6 +82,16 @@ export class SqliteDeviceStore implements SyncOf<DeviceStore> {
     this.#recordSession = db.prepare('UPDATE devices SET last_session_at = ?, last_session_outcome = ? WHERE id = ?');
     this.#allocate = db.prepare<[number, string], number>(`UPDATE devices SET notify_session_id = COALESCE(notify_session_id, 0) % 65535 + 1,
       notified_at = ? WHERE id = ? RETURNING notify_session_id`).pluck();
+    this.#insertTx = db.transaction((row: Record<string, unknown>, groups: readonly string[]) => {
+      try {
+        this.#insert.run(row);
+      } catch (err) {
+        if (isConstraint(err, 'PRIMARYKEY')) throw new StoreError(ErrorCode.ERR_REGISTRY_DEVICE_EXISTS, `device ${String(row.id)} is already registered`);
+        throw err;
+      }
+      for (const g of groups) this.#insertGroup.run(g, row.id);
+    });
+    this.#updateTx = db.transaction((id: DeviceId, patch: DevicePatch, at: number) => this.#updateSync(id, patch, at));
   }
 
   insert(device: NewDeviceRecord): DeviceRecord {
@@ -101,15 +114,7 @@ export class SqliteDeviceStore implements SyncOf<DeviceStore> {
       server_id: device.server?.serverId ?? null,
       server_secret: device.server?.secret ?? null,
     };
-    this.#db.transaction(() => {
-      try {
-        this.#insert.run(row);
-      } catch (err) {
-        if (isConstraint(err, 'PRIMARYKEY')) throw new StoreError(ErrorCode.ERR_REGISTRY_DEVICE_EXISTS, `device ${device.id} is already registered`);
-        throw err;
-      }
-      for (const g of groups) this.#insertGroup.run(g, device.id);
-    })();
+    this.#insertTx(row, groups);
     return this.get(device.id) as DeviceRecord;
   }
 
@@ -166,30 +171,32 @@ export class SqliteDeviceStore implements SyncOf<DeviceStore> {
   }
 
   update(id: DeviceId, patch: DevicePatch, at: number): DeviceRecord | undefined {
-    return this.#db.transaction(() => {
-      const row = this.#get.get(id);
-      if (!row) return undefined;
-      const current = toDevice(row);
-      const groups = patch.groups !== undefined ? unique(patch.groups) : current.groups;
-      this.#update.run({
-        id,
-        dev_info: JSON.stringify(patch.devInfo ? { ...current.devInfo, ...patch.devInfo } : current.devInfo),
-        dev_detail: JSON.stringify(patch.devDetail ? { ...current.devDetail, ...patch.devDetail } : current.devDetail),
-        protocol_version: patch.protocolVersion !== undefined ? patch.protocolVersion : (current.protocolVersion ?? null),
-        encoding: patch.encoding !== undefined ? patch.encoding : (current.encoding ?? null),
-        groups: JSON.stringify(groups),
-        tags: JSON.stringify(patch.tags ?? current.tags),
-        push_address: patch.pushAddress !== undefined
-          ? (patch.pushAddress === null ? null : JSON.stringify(patch.pushAddress))
-          : row.push_address,
-        updated_at: at,
-      });
-      if (patch.groups !== undefined) {
-        this.#deleteGroups.run(id);
-        for (const g of groups) this.#insertGroup.run(g, id);
-      }
-      return toDevice(this.#get.get(id) as DeviceRow);
-    })();
+    return this.#updateTx(id, patch, at);
+  }
+
+  #updateSync(id: DeviceId, patch: DevicePatch, at: number): DeviceRecord | undefined {
+    const row = this.#get.get(id);
+    if (!row) return undefined;
+    const current = toDevice(row);
+    const groups = patch.groups !== undefined ? unique(patch.groups) : current.groups;
+    const next: Record<string, unknown> = {
+      id,
+      dev_info: patch.devInfo ? JSON.stringify({ ...current.devInfo, ...patch.devInfo }) : row.dev_info,
+      dev_detail: patch.devDetail ? JSON.stringify({ ...current.devDetail, ...patch.devDetail }) : row.dev_detail,
+      protocol_version: patch.protocolVersion !== undefined ? patch.protocolVersion : row.protocol_version,
+      encoding: patch.encoding !== undefined ? patch.encoding : row.encoding,
+      groups: patch.groups !== undefined ? JSON.stringify(groups) : row.groups,
+      tags: patch.tags !== undefined ? JSON.stringify(patch.tags) : row.tags,
+      push_address: patch.pushAddress !== undefined ? (patch.pushAddress === null ? null : JSON.stringify(patch.pushAddress)) : row.push_address,
+      updated_at: at,
+    };
+    this.#update.run(next);
+    if (patch.groups !== undefined) {
+      this.#deleteGroups.run(id);
+      for (const g of groups) this.#insertGroup.run(g, id);
+    }
+    // The row as written, without reading it back.
+    return toDevice({ ...row, ...next } as DeviceRow);
   }
 
   remove(id: DeviceId): boolean {

@@ -46,6 +46,7 @@ export class SqliteJobStore implements SyncOf<JobStore> {
   readonly #byCorrelator: Database.Statement<[string, string], JobRow>;
   readonly #update: Database.Statement;
   readonly #lists = new Map<string, Database.Statement<unknown[], JobRow>>();
+  readonly #insertTx: (jobs: readonly NewJob[]) => JobRecord[];
 
   constructor(db: Database.Database) {
     this.#db = db;
@@ -53,7 +54,7 @@ export class SqliteJobStore implements SyncOf<JobStore> {
       created_at, updated_at, expires_at) VALUES (@device_id, @command, 'queued', @priority, @correlator, @fan_out_id, @grp, @size,
       @created_at, @created_at, @expires_at) RETURNING ${COLUMNS}`);
     this.#get = db.prepare<[number], JobRow>(`SELECT ${COLUMNS} FROM jobs WHERE id = ?`);
-    this.#expire = db.prepare<unknown[], JobRow>(`UPDATE jobs SET state = 'expired', updated_at = @now, completed_at = @now,
+    this.#expire = db.prepare<unknown[], JobRow>(`UPDATE jobs INDEXED BY jobs_expiring SET state = 'expired', updated_at = @now, completed_at = @now,
       error = 'expired before delivery' WHERE device_id = @device AND state = 'queued' AND expires_at IS NOT NULL AND expires_at <= @now
       RETURNING ${COLUMNS}`);
     this.#queued = db.prepare<unknown[], JobRow>(`SELECT ${COLUMNS} FROM jobs WHERE device_id = ? AND state = 'queued'
@@ -62,17 +63,22 @@ export class SqliteJobStore implements SyncOf<JobStore> {
     this.#findSent = db.prepare<unknown[], JobRow>(`SELECT ${COLUMNS} FROM jobs WHERE session_id = @session AND msg_id = @msg
       AND (cmd_id = @cmd OR (child_cmd_ids IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(jobs.child_cmd_ids) WHERE value = @cmd)))
       ORDER BY cmd_id = @cmd DESC LIMIT 1`);
-    this.#bySession = db.prepare<[string], JobRow>(`SELECT ${COLUMNS} FROM jobs WHERE session_id = ? ORDER BY id`);
+    this.#bySession = db.prepare<[string], JobRow>(`SELECT ${COLUMNS} FROM jobs WHERE session_id = ? ORDER BY msg_id, cmd_id`);
     this.#byCorrelator = db.prepare<[string, string], JobRow>(`SELECT ${COLUMNS} FROM jobs WHERE device_id = ? AND correlator = ?
       ORDER BY id DESC LIMIT 1`);
     this.#update = db.prepare(`UPDATE jobs SET state = @state, updated_at = @updated_at, session_id = @session_id, msg_id = @msg_id,
       cmd_id = @cmd_id, child_cmd_ids = @child_cmd_ids, sent_at = @sent_at, attempts = @attempts, status = @status,
       statuses = @statuses, results = @results, completed_at = @completed_at, error = @error
       WHERE id = @id AND state = @expect`);
+    this.#insertTx = db.transaction((jobs: readonly NewJob[]) => this.#insertSync(jobs));
   }
 
   insert(jobs: readonly NewJob[]): JobRecord[] {
-    return this.#db.transaction(() => jobs.map((j) => toJob(this.#insert.get({
+    return this.#insertTx(jobs);
+  }
+
+  #insertSync(jobs: readonly NewJob[]): JobRecord[] {
+    return jobs.map((j) => toJob(this.#insert.get({
       device_id: j.deviceId,
       command: JSON.stringify(j.command),
       priority: j.priority,
@@ -82,7 +88,7 @@ export class SqliteJobStore implements SyncOf<JobStore> {
       size: j.size,
       created_at: j.createdAt,
       expires_at: j.expiresAt ?? null,
-    }) as JobRow)))();
+    }) as JobRow));
   }
 
   get(id: JobId): JobRecord | undefined {

@@ -5,13 +5,14 @@
  * crash or power loss can drop the last commits. `durability: 'power'` selects `synchronous = FULL`
  * (fsync per commit) for that case. See docs/reference/server-store.md.
  *
- * Concurrency: one connection per store. The async {@link ServerStore.transaction} holds a lock
- * while its function runs; store calls made outside it while it is open wait for the commit,
- * so no foreign write ever lands in (or is rolled back with) somebody else's transaction.
- * Several processes may open the same file: writers serialize on SQLite's lock (busy timeout).
+ * Concurrency: one connection per store. Transactions run one at a time and share COMMITs
+ * (group-commit.ts): store calls made while one is running wait their turn, so no foreign write
+ * ever lands in (or is rolled back with) somebody else's transaction, and every promise settles
+ * only after its writes are committed. Several processes may open the same file: writers
+ * serialize on SQLite's lock (busy timeout).
  */
 import Database from 'better-sqlite3';
-import { DmError, ErrorCode, StoreError } from '../../../core/errors.js';
+import { ErrorCode, StoreError } from '../../../core/errors.js';
 import type { Migration } from '../migrations/migration.js';
 import { SQLITE_MIGRATIONS } from '../migrations/sqlite-migrations.js';
 import type {
@@ -23,7 +24,8 @@ import { SqliteEventStore } from './sqlite-events.js';
 import { SqliteJobStore } from './sqlite-jobs.js';
 import { SqliteSessionStore } from './sqlite-sessions.js';
 import { SqliteTreeCacheStore } from './sqlite-tree.js';
-import { asyncFacade, isConstraint, type Exec } from './sqlite-util.js';
+import { GroupCommit } from './group-commit.js';
+import { asyncFacade, type Exec } from './sqlite-util.js';
 
 /** Options of {@link SqliteStore.open}. */
 export interface SqliteStoreOptions {
@@ -37,6 +39,8 @@ export interface SqliteStoreOptions {
   readonly migrations?: readonly Migration[];
   /** Clock for `schema_migrations.applied_at`; default Date.now. */
   readonly now?: () => number;
+  /** Most logical transactions sharing one COMMIT (group commit); default 256. */
+  readonly maxBatch?: number;
 }
 
 interface Cores {
@@ -61,20 +65,12 @@ export class SqliteStore implements ServerStore {
 
   readonly #db: Database.Database;
   readonly #cores: Cores;
-  readonly #begin: Database.Statement;
-  readonly #commit: Database.Statement;
-  readonly #rollback: Database.Statement;
-  /** True between BEGIN and COMMIT/ROLLBACK of an async transaction. */
-  #inTx = false;
-  /** Callbacks to run after the open transaction commits. */
-  #afterCommit: (() => void)[] = [];
-  /** Tail of the chain of waiting transactions and calls. */
-  #tail: Promise<unknown> = Promise.resolve();
+  readonly #group: GroupCommit;
   #closed = false;
 
-  private constructor(db: Database.Database) {
+  private constructor(db: Database.Database, opts: { readonly maxBatch?: number }) {
     this.#db = db;
-    this.#cores = {
+    const cores: Cores = {
       devices: new SqliteDeviceStore(db),
       tree: new SqliteTreeCacheStore(db),
       jobs: new SqliteJobStore(db),
@@ -82,16 +78,19 @@ export class SqliteStore implements ServerStore {
       sessions: new SqliteSessionStore(db),
       apiTokens: new SqliteApiTokenStore(db),
     };
-    this.#begin = db.prepare('BEGIN IMMEDIATE');
-    this.#commit = db.prepare('COMMIT');
-    this.#rollback = db.prepare('ROLLBACK');
-    const exec: Exec = (fn) => this.#runOutside(fn);
-    this.devices = asyncFacade<DeviceStore>(this.#cores.devices, exec);
-    this.tree = asyncFacade<TreeCacheStore>(this.#cores.tree, exec);
-    this.jobs = asyncFacade<JobStore>(this.#cores.jobs, exec);
-    this.events = asyncFacade<EventStore>(this.#cores.events, exec);
-    this.sessions = asyncFacade<SessionStore>(this.#cores.sessions, exec);
-    this.apiTokens = asyncFacade<ApiTokenStore>(this.#cores.apiTokens, exec);
+    this.#cores = cores;
+    this.#group = new GroupCommit(db, (exec, hooks) => ({
+      ...facades(cores, exec),
+      transaction: hooks.join,
+      afterCommit: hooks.afterCommit,
+    }), opts);
+    const f = facades(cores, (fn) => (this.#closed ? Promise.reject(closedError()) : this.#group.runOutside(fn)));
+    this.devices = f.devices;
+    this.tree = f.tree;
+    this.jobs = f.jobs;
+    this.events = f.events;
+    this.sessions = f.sessions;
+    this.apiTokens = f.apiTokens;
   }
 
   /**
@@ -111,7 +110,7 @@ export class SqliteStore implements ServerStore {
       db.pragma(`synchronous = ${opts.durability === 'power' ? 'FULL' : 'NORMAL'}`);
       db.pragma('foreign_keys = ON');
       migrate(db, opts.migrations ?? SQLITE_MIGRATIONS, opts.now ?? Date.now);
-      return new SqliteStore(db);
+      return new SqliteStore(db, opts.maxBatch === undefined ? {} : { maxBatch: opts.maxBatch });
     } catch (err) {
       db.close();
       if (err instanceof StoreError) throw err;
@@ -126,68 +125,32 @@ export class SqliteStore implements ServerStore {
 
   transaction<T>(fn: (tx: StoreScope) => Promise<T>): Promise<T> {
     if (this.#closed) return Promise.reject(closedError());
-    const run = this.#tail.then(() => this.#runTransaction(fn));
-    this.#tail = run.then(noop, noop);
-    return run;
+    return this.#group.transaction(fn);
   }
 
+  /** Outside a transaction there is nothing to wait for: runs `callback` at once. */
   afterCommit(callback: () => void): void {
-    if (this.#inTx) this.#afterCommit.push(callback);
-    else callback();
+    callback();
   }
 
+  /** Waits for queued work to commit, then closes the file. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#tail;
+    await this.#group.idle();
     this.#db.close();
   }
+}
 
-  /** A call from outside any transaction: runs at once unless a transaction is open. */
-  #runOutside<T>(fn: () => T): Promise<T> {
-    if (this.#closed) return Promise.reject(closedError());
-    if (!this.#inTx) return settle(fn);
-    const run = this.#tail.then(fn);
-    this.#tail = run.then(noop, noop);
-    return run;
-  }
-
-  async #runTransaction<T>(fn: (tx: StoreScope) => Promise<T>): Promise<T> {
-    // Already queued when close() was called: it still runs (close waits for the queue).
-    this.#begin.run();
-    this.#inTx = true;
-    let active = true;
-    const exec: Exec = (f) => (active ? settle(f) : Promise.reject(new StoreError(ErrorCode.ERR_STORE, 'transaction already finished')));
-    const tx: StoreScope = {
-      devices: asyncFacade<DeviceStore>(this.#cores.devices, exec),
-      tree: asyncFacade<TreeCacheStore>(this.#cores.tree, exec),
-      jobs: asyncFacade<JobStore>(this.#cores.jobs, exec),
-      events: asyncFacade<EventStore>(this.#cores.events, exec),
-      sessions: asyncFacade<SessionStore>(this.#cores.sessions, exec),
-      apiTokens: asyncFacade<ApiTokenStore>(this.#cores.apiTokens, exec),
-      transaction: (inner) => (active ? inner(tx) : Promise.reject(new StoreError(ErrorCode.ERR_STORE, 'transaction already finished'))),
-      afterCommit: (cb) => {
-        if (active) this.#afterCommit.push(cb);
-        else cb();
-      },
-    };
-    let result: T;
-    try {
-      result = await fn(tx);
-      this.#commit.run();
-    } catch (err) {
-      if (this.#db.inTransaction) this.#rollback.run();
-      this.#afterCommit = [];
-      throw err;
-    } finally {
-      active = false;
-      this.#inTx = false;
-    }
-    const callbacks = this.#afterCommit;
-    this.#afterCommit = [];
-    for (const cb of callbacks) cb();
-    return result;
-  }
+function facades(cores: Cores, exec: Exec): Omit<StoreScope, 'transaction' | 'afterCommit'> {
+  return {
+    devices: asyncFacade<DeviceStore>(cores.devices, exec),
+    tree: asyncFacade<TreeCacheStore>(cores.tree, exec),
+    jobs: asyncFacade<JobStore>(cores.jobs, exec),
+    events: asyncFacade<EventStore>(cores.events, exec),
+    sessions: asyncFacade<SessionStore>(cores.sessions, exec),
+    apiTokens: asyncFacade<ApiTokenStore>(cores.apiTokens, exec),
+  };
 }
 
 /** Applies pending migrations under a write lock; records each in `schema_migrations`. */
@@ -212,23 +175,6 @@ function migrate(db: Database.Database, migrations: readonly Migration[], now: (
   });
   apply.immediate();
 }
-
-function settle<T>(fn: () => T): Promise<T> {
-  try {
-    return Promise.resolve(fn());
-  } catch (err) {
-    return Promise.reject(translate(err));
-  }
-}
-
-/** SQLite errors become StoreErrors with a catalog code; our own errors pass through. */
-function translate(err: unknown): unknown {
-  if (err instanceof DmError) return err;
-  if (isConstraint(err, 'FOREIGNKEY')) return new StoreError(ErrorCode.ERR_REGISTRY_DEVICE_NOT_FOUND, 'the device is not registered', { cause: err });
-  return new StoreError(ErrorCode.ERR_STORE, `SQLite: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-}
-
-function noop(): void {}
 
 function closedError(): StoreError {
   return new StoreError(ErrorCode.ERR_STORE_CLOSED, 'the store is closed');

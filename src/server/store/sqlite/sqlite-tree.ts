@@ -23,16 +23,15 @@ const COLUMNS = 'device_id, uri, format, type, data, base64, source, at';
 
 /** Synchronous core of the SQLite {@link TreeCacheStore}. */
 export class SqliteTreeCacheStore implements SyncOf<TreeCacheStore> {
-  readonly #db: Database.Database;
   readonly #upsert: Database.Statement;
   readonly #get: Database.Statement<[string, string], NodeRow>;
   readonly #listAll: Database.Statement<unknown[], NodeRow>;
   readonly #listPrefix: Database.Statement<unknown[], NodeRow>;
   readonly #deleteSubtree: Database.Statement;
   readonly #deleteAll: Database.Statement;
+  readonly #upsertTx: (deviceId: DeviceId, nodes: readonly (StoredItem & { readonly source: TreeValueSource; readonly at: number })[]) => void;
 
   constructor(db: Database.Database) {
-    this.#db = db;
     this.#upsert = db.prepare(`INSERT INTO tree_nodes (${COLUMNS}) VALUES (@device_id, @uri, @format, @type, @data, @base64, @source, @at)
       ON CONFLICT (device_id, uri) DO UPDATE SET format = excluded.format, type = excluded.type, data = excluded.data,
       base64 = excluded.base64, source = excluded.source, at = excluded.at`);
@@ -43,23 +42,27 @@ export class SqliteTreeCacheStore implements SyncOf<TreeCacheStore> {
       AND (uri = @prefix OR (uri >= @lo AND uri < @hi)) ORDER BY uri LIMIT @limit`);
     this.#deleteSubtree = db.prepare('DELETE FROM tree_nodes WHERE device_id = @device AND (uri = @prefix OR (uri >= @lo AND uri < @hi))');
     this.#deleteAll = db.prepare('DELETE FROM tree_nodes WHERE device_id = ?');
+    this.#upsertTx = db.transaction((deviceId: DeviceId, nodes: readonly (StoredItem & { readonly source: TreeValueSource; readonly at: number })[]) => this.#upsertSync(deviceId, nodes));
   }
 
   upsert(deviceId: DeviceId, nodes: readonly (StoredItem & { readonly source: TreeValueSource; readonly at: number })[]): void {
-    this.#db.transaction(() => {
-      for (const n of nodes) {
-        this.#upsert.run({
-          device_id: deviceId,
-          uri: normalizeNodeUri(n.uri),
-          format: n.format ?? null,
-          type: n.type ?? null,
-          data: n.data ?? null,
-          base64: n.base64 === true ? 1 : 0,
-          source: n.source,
-          at: n.at,
-        });
-      }
-    })();
+    if (nodes.length === 1) this.#upsertSync(deviceId, nodes);
+    else this.#upsertTx(deviceId, nodes);
+  }
+
+  #upsertSync(deviceId: DeviceId, nodes: readonly (StoredItem & { readonly source: TreeValueSource; readonly at: number })[]): void {
+    for (const n of nodes) {
+      this.#upsert.run({
+        device_id: deviceId,
+        uri: normalizeNodeUri(n.uri),
+        format: n.format ?? null,
+        type: n.type ?? null,
+        data: n.data ?? null,
+        base64: n.base64 === true ? 1 : 0,
+        source: n.source,
+        at: n.at,
+      });
+    }
   }
 
   get(deviceId: DeviceId, uri: string): TreeNodeRecord | undefined {

@@ -111,6 +111,48 @@ describe('SqliteStore', () => {
     await again.close();
   });
 
+  it('shares commits between concurrent transactions and rolls back only the one that failed', async () => {
+    const store = SqliteStore.open({ path, maxBatch: 8 });
+    const observer = new Database(path, { readonly: true });
+    const runs = Array.from({ length: 30 }, (_, i) => store.transaction(async (tx) => {
+      await tx.devices.insert({ id: deviceId(`IMEI:${i}`), createdAt: i });
+      if (i % 10 === 3) throw new Error(`fail ${i}`);
+      return i;
+    }).then(
+      (v) => {
+        // Settled only after COMMIT: another connection already sees the row.
+        assert.ok(observer.prepare('SELECT 1 FROM devices WHERE id = ?').get(`IMEI:${v}`), `IMEI:${v} committed before settling`);
+        return 'ok';
+      },
+      () => 'failed',
+    ));
+    const outcomes = await Promise.all(runs);
+    assert.equal(outcomes.filter((o) => o === 'failed').length, 3);
+    assert.equal((await store.devices.list({ limit: 1000 })).items.length, 27);
+    assert.equal(await store.devices.get(deviceId('IMEI:3')), undefined);
+    observer.close();
+    await store.close();
+  });
+
+  it('settles single calls made while a transaction runs only after they are committed', async () => {
+    const store = SqliteStore.open({ path });
+    const observer = new Database(path, { readonly: true });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    const tx = store.transaction(async (t) => {
+      await gate;
+      await t.devices.insert({ id: deviceId('IMEI:tx'), createdAt: 1 });
+    });
+    await new Promise((r) => setImmediate(r));
+    const single = store.devices.insert({ id: deviceId('IMEI:single'), createdAt: 2 }).then(() =>
+      observer.prepare('SELECT COUNT(*) FROM devices').pluck().get());
+    release();
+    await tx;
+    assert.equal(await single, 2);
+    observer.close();
+    await store.close();
+  });
+
   it('reports a file it cannot open as ERR_STORE', () => {
     assert.throws(() => SqliteStore.open({ path: join(dir, 'missing-dir', 'x.db') }), { code: ErrorCode.ERR_STORE });
   });

@@ -1,0 +1,204 @@
+/**
+ * DM server benchmark (never asserted): N complete DM sessions over real HTTP on loopback against
+ * a server with a durable SQLite file. Each device authenticates with MD5 (pre-provisioned nonce,
+ * so no challenge round) and receives one queued Get and one queued Replace:
+ * Package 1 → Package 2 (Get + Replace) → Package 3 (Statuses + Results) → Package 4 (Final).
+ * Also measures a bare node:http server answering a fixed 1.5 KB body, in the same run, as a
+ * ceiling for this machine.
+ *
+ *   node --import tsx bench/server-bench.ts [--sessions 3000] [--concurrency 64] [--expose-gc for memory]
+ */
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pino } from 'pino';
+import { computeMd5Digest } from '../src/core/auth/md5-digest.js';
+import { decodeNonce, encodeNonce, generateNonce } from '../src/core/auth/nonce.js';
+import { decodeMessage, encodeMessage } from '../src/core/codec/message-codec.js';
+import type { Command, StatusCommand, SyncHdr, SyncMLMessage } from '../src/core/syncml/message.js';
+import { resolveConfig } from '../src/server/config.js';
+import { createServer } from '../src/server/create-server.js';
+import { deviceId } from '../src/server/store/store.js';
+
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]?.replace(/^--/, '') ?? '', process.argv[i + 1] ?? '');
+const SESSIONS = Number(args.get('sessions') ?? 3000);
+const CONCURRENCY = Number(args.get('concurrency') ?? 64);
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+
+function postXml(url: string, body: Uint8Array): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/vnd.syncml.dm+xml', 'content-length': body.byteLength } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`HTTP ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+interface BenchDevice {
+  readonly id: string;
+  nonce: Uint8Array;
+}
+
+/** One complete session; returns the server messages received. */
+async function runSession(dmUrl: string, dev: BenchDevice, sessionNo: number): Promise<number> {
+  let msgId = 0;
+  let url = dmUrl;
+  const header = (cred: boolean): SyncHdr => ({
+    verDtd: '1.2', verProto: 'DM/1.2', sessionId: String(sessionNo), msgId: ++msgId,
+    target: { locUri: dmUrl }, source: { locUri: dev.id, locName: dev.id },
+    ...(cred ? { cred: { meta: { type: 'syncml:auth-md5', format: 'b64' }, data: computeMd5Digest({ username: dev.id, password: 'pw', nonce: dev.nonce }) } } : {}),
+    ...(msgId === 1 ? { meta: { maxMsgSize: 16384 } } : {}),
+  });
+  let msg: SyncMLMessage = {
+    header: header(true),
+    body: {
+      commands: [
+        { kind: 'Alert', cmdId: 1, data: 1201, items: [] },
+        { kind: 'Replace', cmdId: 2, items: [['DevId', dev.id], ['Man', 'Acme'], ['Mod', 'Bench'], ['DmV', '1.2'], ['Lang', 'en']].map(([k, v]) => ({ source: { locUri: `./DevInfo/${k}` }, data: v as string })) },
+      ],
+      final: true,
+    },
+  };
+  let messages = 0;
+  for (;;) {
+    const reply = decodeMessage(new Uint8Array(await postXml(url, encodeMessage(msg, 'xml')))).message;
+    messages++;
+    if (reply.header.respUri) url = reply.header.respUri;
+    const hdr = reply.body.commands.find((c): c is StatusCommand => c.kind === 'Status' && c.cmdRef === 0);
+    if (hdr?.chal?.meta.nextNonce) dev.nonce = decodeNonce(hdr.chal.meta.nextNonce);
+    if (hdr && hdr.data !== 212 && hdr.data !== 200) throw new Error(`auth failed: ${hdr.data}`);
+    const commands = reply.body.commands.filter((c) => c.kind !== 'Status');
+    if (commands.length === 0) return messages;
+    const out: Command[] = [{ kind: 'Status', cmdId: 1, msgRef: reply.header.msgId, cmdRef: 0, cmd: 'SyncHdr', data: 212 }];
+    let cmdId = 1;
+    for (const c of commands) {
+      out.push({ kind: 'Status', cmdId: ++cmdId, msgRef: reply.header.msgId, cmdRef: c.cmdId ?? 0, cmd: c.kind, data: 200 });
+      if (c.kind === 'Get') {
+        out.push({ kind: 'Results', cmdId: ++cmdId, msgRef: reply.header.msgId, cmdRef: c.cmdId ?? 0, items: [{ source: { locUri: c.items[0]?.target?.locUri ?? '' }, data: '1.0.0' }] });
+      }
+    }
+    msg = { header: header(false), body: { commands: out, final: true } };
+  }
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+async function pool<T>(items: readonly T[], n: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: n }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i] as T, i);
+    }
+  }));
+}
+
+async function bareHttp(requests: number): Promise<number> {
+  const body = Buffer.alloc(1536, 0x61);
+  const srv = http.createServer((_req, res) => {
+    _req.resume();
+    _req.on('end', () => res.writeHead(200, { 'content-type': 'application/vnd.syncml.dm+xml', 'content-length': body.byteLength }).end(body));
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const addr = srv.address();
+  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;
+  const payload = Buffer.alloc(700, 0x62);
+  const t0 = performance.now();
+  await pool(Array.from({ length: requests }), CONCURRENCY, async () => {
+    await postXml(url, payload);
+  });
+  const rps = requests / ((performance.now() - t0) / 1000);
+  await new Promise<void>((r) => srv.close(() => r()));
+  return rps;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'omadm-bench-'));
+  const config = resolveConfig({ port: 0, db: join(dir, 'bench.db'), logLevel: 'silent', auth: { defaultServerPassword: 'spw' } });
+  const server = await createServer({ config, logger: pino({ level: 'silent' }) });
+  const base = await server.listen();
+  const dmUrl = `${base}/dm`;
+  const devices: BenchDevice[] = [];
+  const setupStart = performance.now();
+  for (let i = 0; i < SESSIONS; i++) {
+    const id = deviceId(`bench-${i}`);
+    await server.registry.register({ id, client: { username: id, password: 'pw', authType: 'md5' } });
+    const nonce = generateNonce();
+    await server.store.devices.setClientNonce(id, nonce, Date.now());
+    await server.queue.enqueue(id, { kind: 'Get', uris: ['./DevDetail/FwV'] });
+    await server.queue.enqueue(id, { kind: 'Replace', items: [{ uri: './Vendor/Bench/Setting', data: String(i), format: 'int' }] });
+    devices.push({ id, nonce: decodeNonce(encodeNonce(nonce)) });
+  }
+  const setupMs = performance.now() - setupStart;
+
+  // Memory per active session: open sessions (Package 1 only), measure, then let them expire.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const memProbe = Math.min(500, SESSIONS);
+  let perSession: number | undefined;
+  if (gc) {
+    const probeDevices = devices.slice(0, memProbe).map((d) => ({ ...d }));
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    await pool(probeDevices, CONCURRENCY, async (d, i) => {
+      const hdr: SyncHdr = { verDtd: '1.2', verProto: 'DM/1.2', sessionId: String(90000 + i), msgId: 1, target: { locUri: dmUrl }, source: { locUri: d.id, locName: d.id }, cred: { meta: { type: 'syncml:auth-md5', format: 'b64' }, data: computeMd5Digest({ username: d.id, password: 'pw', nonce: d.nonce }) } };
+      await postXml(dmUrl, encodeMessage({ header: hdr, body: { commands: [{ kind: 'Alert', cmdId: 1, data: 1201, items: [] }], final: true } }, 'xml'));
+    });
+    gc();
+    perSession = (process.memoryUsage().heapUsed - before) / server.sessions.size;
+    for (const s of server.sessions.list()) await server.sessions.close(s, 'aborted');
+    // Their jobs went back to the queue and their nonces rotated: re-provision them.
+    for (const d of devices.slice(0, memProbe)) {
+      const n = generateNonce();
+      await server.store.devices.setClientNonce(deviceId(d.id), n, Date.now());
+      d.nonce = n;
+    }
+  }
+
+  const latencies: number[] = [];
+  let messages = 0;
+  const profile = process.env['BENCH_PROFILE'];
+  const inspector = profile ? new (await import('node:inspector')).Session() : undefined;
+  if (inspector) {
+    inspector.connect();
+    await new Promise<void>((r) => inspector.post('Profiler.enable', () => inspector.post('Profiler.start', () => r())));
+  }
+  const t0 = performance.now();
+  await pool(devices, CONCURRENCY, async (d, i) => {
+    const s0 = performance.now();
+    const n = await runSession(dmUrl, d, i + 1);
+    messages += n;
+    latencies.push(performance.now() - s0);
+  });
+  const elapsed = (performance.now() - t0) / 1000;
+  if (inspector && profile) {
+    await new Promise<void>((r) => inspector.post('Profiler.stop', (_err, res) => {
+      void import('node:fs').then((fs) => fs.writeFileSync(profile, JSON.stringify(res.profile))).then(() => r());
+    }));
+  }
+  const done = (await server.queue.list({ state: 'done', limit: 1000 })).items.length;
+  latencies.sort((a, b) => a - b);
+  await server.close();
+  const bare = await bareHttp(Math.max(5000, SESSIONS * 4));
+  rmSync(dir, { recursive: true, force: true });
+
+  const line = (k: string, v: string): void => void process.stdout.write(`${k.padEnd(34)} ${v}\n`);
+  process.stdout.write(`omadm server benchmark — ${SESSIONS} sessions, concurrency ${CONCURRENCY}, durable SQLite (WAL), Node ${process.version}\n`);
+  line('setup (register + enqueue)', `${setupMs.toFixed(0)} ms`);
+  line('complete sessions/s', (SESSIONS / elapsed).toFixed(0));
+  line('DM messages/s (both directions)', ((messages * 2) / elapsed).toFixed(0));
+  line('session latency p50 / p99', `${percentile(latencies, 50).toFixed(1)} ms / ${percentile(latencies, 99).toFixed(1)} ms`);
+  line('memory per active session', perSession === undefined ? 'run with node --expose-gc to measure' : `${(perSession / 1024).toFixed(1)} KiB (heap, ${memProbe} open)`);
+  line('jobs done (first page)', `${done}${done === 1000 ? '+' : ''}`);
+  line('bare node:http 1.5 KB req/s', bare.toFixed(0));
+  agent.destroy();
+}
+
+await main();
