@@ -78,8 +78,6 @@ export interface AuthConfig {
   readonly defaultServerPassword?: string;
   /** Failed attempts allowed in one session before it is closed without a new challenge. Default 3. */
   readonly maxAttemptsPerSession: number;
-  /** How long accepted credentials are remembered for replay detection, in ms. Default 24 h. */
-  readonly replayWindowMs: number;
 }
 
 /** Session engine settings. */
@@ -125,7 +123,6 @@ export const DEFAULT_CONFIG: ServerConfig = {
     defaultClientAuth: 'md5',
     unknownDevices: 'reject',
     maxAttemptsPerSession: 3,
-    replayWindowMs: 24 * 60 * 60 * 1000,
   },
   session: {
     idleTimeoutMs: 5 * 60 * 1000,

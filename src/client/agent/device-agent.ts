@@ -8,6 +8,7 @@
  */
 import type { Encoding } from '../../core/codec/message-codec.js';
 import { ConfigError, ErrorCode } from '../../core/errors.js';
+import type { PluginTree } from '../tree/plugin.js';
 import type { DeviceTree } from '../tree/tree-api.js';
 import { DmClientSession } from '../session/dm-session.js';
 import { silentLogger, type SessionEnd, type SessionLogger } from '../session/session-types.js';
@@ -19,11 +20,13 @@ import { PendingAlertQueue } from './pending-alerts.js';
 import { listenForPush, type ListenOptions, type PushListener } from './push-listener.js';
 import { checkTrigger, type PushVerdict } from './push-trigger.js';
 import { runSession } from './session-runner.js';
+import { treeAccountSource } from './tree-accounts.js';
 
 /** Options of a {@link DeviceAgent}. */
 export interface DeviceAgentOptions {
   readonly tree: DeviceTree;
-  readonly accounts: AccountSource;
+  /** Where accounts come from; default the DMAcc accounts stored in `tree` (a ManagementTree). */
+  readonly accounts?: AccountSource;
   readonly transport: DmTransport;
   readonly ui?: UiHandler;
   /** Pending alerts (default an in-memory queue that starts a session when an alert arrives). */
@@ -76,8 +79,16 @@ export class DeviceAgent {
   #lastTrigger: { serverId: string; sessionId: number } | undefined;
 
   constructor(options: DeviceAgentOptions) {
+    if (options.accounts === undefined && !isPluginTree(options.tree)) {
+      throw new ConfigError(ErrorCode.ERR_CONFIG_INVALID, 'DeviceAgent needs `accounts` unless its tree stores the DM accounts (a ManagementTree)');
+    }
     this.#o = options;
     this.#alerts = options.alerts;
+  }
+
+  /** The account source (built on demand, so an idle agent holds no extra objects). */
+  get #accounts(): AccountSource {
+    return this.#o.accounts ?? treeAccountSource(this.#o.tree as DeviceTree & PluginTree);
   }
 
   /** The device's tree. */
@@ -121,7 +132,7 @@ export class DeviceAgent {
   /** Like {@link handlePush}, but resolves once the trigger is judged; the session runs on. */
   async acceptPush(bytes: Uint8Array): Promise<PushVerdict & { session?: Promise<SessionReport> }> {
     const verdict = await checkTrigger(bytes, {
-      accounts: this.#o.accounts.list(),
+      accounts: this.#accounts.list(),
       ui: this.#o.ui ?? noUiHandler,
       last: this.#lastTrigger,
     });
@@ -184,7 +195,7 @@ export class DeviceAgent {
       alerts,
       verDtd,
       encoding: o.encoding ?? account.encoding ?? 'xml',
-      onNonce: (kind, nonce) => o.accounts.updateNonce(account.serverId, kind, nonce),
+      onNonce: (kind, nonce) => this.#accounts.updateNonce(account.serverId, kind, nonce),
       ...(o.deviceId !== undefined ? { deviceId: o.deviceId } : {}),
       ...(options.trigger !== undefined ? { trigger: options.trigger } : {}),
       ...(options.sessionId !== undefined ? { sessionId: options.sessionId } : {}),
@@ -215,7 +226,7 @@ export class DeviceAgent {
   }
 
   #account(serverId: string | undefined): AgentAccount {
-    const list = this.#o.accounts.list();
+    const list = this.#accounts.list();
     const account = serverId === undefined ? list[0] : list.find((a) => a.serverId === serverId);
     if (account === undefined) {
       throw new ConfigError(ErrorCode.ERR_CONFIG_INVALID, serverId === undefined ? 'the device has no DM account' : `the device has no DM account for server "${serverId}"`);
@@ -232,6 +243,10 @@ export class DeviceAgent {
       this.startSession().catch((err: unknown) => (this.#o.logger ?? silentLogger).warn(`alert delivery failed: ${(err as Error).message}`));
     });
   }
+}
+
+function isPluginTree(tree: DeviceTree): tree is DeviceTree & PluginTree {
+  return typeof (tree as Partial<PluginTree>).listChildren === 'function' && typeof (tree as Partial<PluginTree>).readFormat === 'function';
 }
 
 /** A failed first exchange that DM 1.1.2 might fix (version refused, unreadable or refused reply). */

@@ -146,9 +146,12 @@ function readAccount(tree: PluginTree, uri: string, id: string): DmAccount {
     };
   }
   const appAddr = tree.listChildren(`${uri}/AppAddr`)?.[0];
-  const addrUri = `${uri}/AppAddr/${appAddr ?? ''}`;
-  const port = tree.listChildren(`${addrUri}/Port`)?.[0];
-  const addr = appAddr === undefined ? '' : withPort(tree.readValue(`${addrUri}/Addr`) ?? '', port === undefined ? undefined : tree.readValue(`${addrUri}/Port/${port}/PortNbr`));
+  let addr = '';
+  if (appAddr !== undefined) {
+    const addrUri = `${uri}/AppAddr/${appAddr}`;
+    const port = tree.listChildren(`${addrUri}/Port`)?.[0];
+    addr = withPort(tree.readValue(`${addrUri}/Addr`) ?? '', port === undefined ? undefined : tree.readValue(`${addrUri}/Port/${port}/PortNbr`));
+  }
   const creds = (level: string): DmCredentials => {
     const entry = findAppAuth(tree, uri, level);
     if (entry === undefined) return { name: '', secret: '', nonce: new Uint8Array(0), type: '' };

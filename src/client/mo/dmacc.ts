@@ -26,7 +26,7 @@ const FLAG = ['bool', 'int', 'chr', 'null'];
 const MICROSOFT: readonly NodeDescription[] = [
   leaf('ConnRetryFreq', ['int', 'chr']), leaf('InitialBackOffTime', ['int', 'chr']), leaf('MaxBackOffTime', ['int', 'chr']),
   leaf('BackCompatRetryDisabled', FLAG), leaf('ProtoVer'), leaf('DefaultEncoding'), leaf('UseHwDevID', FLAG),
-  leaf('UseNonceResync', FLAG), leaf('Role', ['int', 'chr']), leaf('InitiateSession', FLAG), leaf('CRLCheck', FLAG),
+  leaf('UseNonceResync', FLAG), leaf('Role', ['int', 'chr']), leaf('InitiateSession', ['null', 'chr', 'bool', 'int']), leaf('CRLCheck', FLAG),
   leaf('DisableOnRoaming', FLAG), leaf('SSLCLIENTCERTSEARCHCRITERIA'),
 ];
 

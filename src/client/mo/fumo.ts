@@ -170,7 +170,7 @@ async function runJob(
   const dataUri = `${pkg}/Update/PkgData`;
   try {
     if (run.stage === 'download') {
-      setState(ctx, pkg, FumoState.DOWNLOAD_PROGRESSING);
+      // State is already 30: set by the Exec, or persisted when the job is resumed.
       const result = await options.updater.download(ctx.tree.readValue(`${job.node}/PkgURL`) ?? '');
       if (!ctx.tree.exists(pkg)) return ctx.setData(pkg, undefined);
       if (isFumoFailure(result)) return finish(ctx, { pkg, job, state: FumoState.DOWNLOAD_FAILED, code: result.resultCode });

@@ -135,23 +135,34 @@ export class TreeCore extends TreeStorage implements PluginTree {
 
   // ---- PluginTree (agent-internal access, no checks, no hooks) ----
 
+  /** The record at a URI the agent gave; a malformed URI names no node. */
+  #lookup(uri: string): NodeRecord | undefined {
+    let u: NodeUri;
+    try {
+      u = this.canonical(uri);
+    } catch {
+      return undefined;
+    }
+    return this.record(u);
+  }
+
   /** Leaf value as text (bytes as base64). */
   readValue(uri: string): string | undefined {
-    const rec = this.record(this.canonical(uri));
+    const rec = this.#lookup(uri);
     if (rec === undefined || rec.interior || rec.value === undefined) return undefined;
     return typeof rec.value === 'string' ? rec.value : Buffer.from(rec.value).toString('base64');
   }
 
   /** Leaf value as bytes. */
   readBytes(uri: string): Uint8Array | undefined {
-    const rec = this.record(this.canonical(uri));
+    const rec = this.#lookup(uri);
     if (rec === undefined || rec.interior || rec.value === undefined) return undefined;
     return typeof rec.value === 'string' ? new Uint8Array(Buffer.from(rec.value, 'utf8')) : rec.value;
   }
 
   /** Format of a node. */
   readFormat(uri: string): string | undefined {
-    return this.record(this.canonical(uri))?.format;
+    return this.#lookup(uri)?.format;
   }
 
   /** Writes a leaf (creating it and its parents); `b64` on a `bin` node stores the decoded bytes. */
@@ -204,12 +215,12 @@ export class TreeCore extends TreeStorage implements PluginTree {
 
   /** True when the node exists. */
   exists(uri: string): boolean {
-    return this.record(this.canonical(uri)) !== undefined;
+    return this.#lookup(uri) !== undefined;
   }
 
   /** Child names of an interior node. */
   listChildren(uri: string): string[] | undefined {
-    const rec = this.record(this.canonical(uri));
+    const rec = this.#lookup(uri);
     return rec?.children === undefined ? undefined : [...rec.children];
   }
 

@@ -10,7 +10,7 @@ import { fumoResultMeaning, isFumoSuccess } from '../../core/constants/fumo.js';
 import type { EventRecord, JobRecord } from '../store/store.js';
 import { deviceId } from '../store/store.js';
 import { failureClassOf, nextAttemptAt } from './campaign-policy.js';
-import { execAccepted, fumoPackageUri, firstStep, FIRMWARE_VERSION_URI, parseResultCode, pkgUrlFor, stepJobs, verifyJob } from './campaign-commands.js';
+import { execAccepted, firstStep, FIRMWARE_VERSION_URI, parseResultCode, pkgUrlFor, stepJobs, verifyJob } from './campaign-commands.js';
 import type { CampaignContext } from './campaign-context.js';
 import type { CampaignDeviceRecord, CampaignRecord, FailureClass, FumoStep } from './campaign-types.js';
 
@@ -107,6 +107,15 @@ export class CampaignRunner {
       }
     }
     return n;
+  }
+
+  /** True when none of the attempt's jobs reached the device (all cancelled or expired). */
+  async allJobsWithdrawn(row: CampaignDeviceRecord): Promise<boolean> {
+    for (const link of await this.#ctx.store.listJobs(row.campaignId, row.deviceId, row.attempt)) {
+      const job = await this.#ctx.queue.get(link.jobId as JobRecord['id']);
+      if (job && job.state !== 'cancelled' && job.state !== 'expired') return false;
+    }
+    return true;
   }
 
   /**
@@ -213,7 +222,7 @@ export class CampaignRunner {
     for (const link of await this.#ctx.store.listJobs(row.campaignId, row.deviceId, row.attempt)) {
       if (link.role !== 'setup') continue;
       const job = await this.#ctx.queue.get(link.jobId as JobRecord['id']);
-      if (job?.state === 'failed') return ` (Replace ${fumoPackageUri({ fumoNode: '' }).slice(0, -1)}… answered ${job.status ?? '?'})`;
+      if (job?.state === 'failed') return ` (its Replace answered ${job.status ?? '?'})`;
     }
     return '';
   }

@@ -91,6 +91,7 @@ export class CampaignService {
       store: this.#store, clock: this.#clock, runner: this.#runner,
       save: (prev, next, event) => this.#saveCampaign(prev, next, event),
       emit: (event) => this.#append(event),
+      transition: (row, next) => this.#transition(row, next, false),
     });
     options.firmware.setInUseCheck((id) => this.#store.packageInUse(id));
   }

@@ -17,6 +17,8 @@ export interface CampaignWavesOptions {
   readonly save: (prev: CampaignRecord, next: CampaignRecord, event: CampaignEvent) => Promise<void>;
   /** Logs an event. */
   readonly emit: (event: CampaignEvent) => Promise<void>;
+  /** Writes a device row (compare-and-set on its state) and logs the move. */
+  readonly transition: (row: CampaignDeviceRecord, next: CampaignDeviceRecord) => Promise<boolean>;
 }
 
 const DUE_BATCH = 1000;
@@ -83,7 +85,7 @@ export class CampaignWaves {
 
   /** Cancels what has not started yet (pending, retry_wait, commands still queued). */
   async cancelDevices(c: CampaignRecord): Promise<void> {
-    const { store, runner, clock } = this.#o;
+    const { store, clock } = this.#o;
     for (const state of ['pending', 'retry_wait', 'sending'] as const) {
       let cursor: string | undefined;
       do {
@@ -92,12 +94,11 @@ export class CampaignWaves {
           if (state === 'sending' && !(await this.#nothingSent(row))) continue;
           const now = clock.now();
           const { deadlineAt: _d, nextAttemptAt: _n, ...rest } = row;
-          await this.#o.runnerTransition(row, { ...rest, state: 'cancelled', detail: 'campaign cancelled', updatedAt: now, finishedAt: now });
+          await this.#o.transition(row, { ...rest, state: 'cancelled', detail: 'campaign cancelled', updatedAt: now, finishedAt: now });
         }
         cursor = page.nextCursor;
       } while (cursor !== undefined);
     }
-    void runner;
   }
 
   async #nothingSent(row: CampaignDeviceRecord): Promise<boolean> {

@@ -28,7 +28,8 @@ describe('installCpDocument', () => {
 
   it('gives an account without ROLE the roles of the document that an account may hold', () => {
     const tree = bareTree();
-    const [a] = installCpDocument(tree, cpDocumentOf([w7ToCharacteristic(sampleW7({ role: undefined }))]), { messageRoles: rolesForSecurity('USERNETWPIN') });
+    const { role: _role, ...noRole } = sampleW7();
+    const [a] = installCpDocument(tree, cpDocumentOf([w7ToCharacteristic(noRole)]), { messageRoles: rolesForSecurity('USERNETWPIN') });
     assert.equal(a?.roles, SecurityRole.OPERATOR | SecurityRole.MANAGER | SecurityRole.USER_AUTH);
     assert.equal(readDmAccounts(tree)[0]?.roles, a?.roles);
   });

@@ -61,10 +61,10 @@ interface Row {
   readonly kind: 'Status' | 'Results';
   readonly cmd?: string;
   readonly cmdRef: number;
-  readonly msgRef?: number;
+  readonly msgRef?: number | undefined;
   readonly data?: number;
-  readonly targetRefs?: readonly string[];
-  readonly sourceRefs?: readonly string[];
+  readonly targetRefs?: readonly string[] | undefined;
+  readonly sourceRefs?: readonly string[] | undefined;
   readonly items: readonly unknown[];
 }
 

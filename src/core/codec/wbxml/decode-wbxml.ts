@@ -1,6 +1,6 @@
 /**
  * WBXML bytes → element tree, in one pass over the input (WAP-192-WBXML-20010725 §5.8).
- * SyncML 1.0/1.1/1.2 and DM DDF 1.2 documents; the language comes from the header's public id.
+ * Any language of code-pages.ts (SyncML 1.0–1.2, DM DDF 1.2, PROV); the header's public id picks it.
  * Every failure is a CodecError with the byte offset; the loop consumes at least one byte per
  * step and keeps its own stack, so no input can hang it or overflow the call stack.
  */
@@ -35,6 +35,8 @@ interface Building {
  * - Page 0 elements get `ns` undefined, page 1 `syncml:metinf`, page 2 `syncml:dmddf1.2`.
  * - Adjacent text pieces (STR_I, STR_T, ENTITY) become one string; OPAQUE becomes a Uint8Array;
  *   empty strings are dropped.
+ * - OPAQUE in Data holding a DM DDF document (libwbxml's way of carrying a TNDS MgmtTree) becomes
+ *   that document's root element. See docs/reference/wbxml.md.
  *
  * @throws CodecError ERR_WBXML_TRUNCATED, ERR_WBXML_MALFORMED, ERR_WBXML_UNKNOWN_TOKEN,
  *   ERR_WBXML_UNSUPPORTED, ERR_CODEC_LIMIT_SIZE / _DEPTH / _ELEMENTS.

@@ -162,6 +162,9 @@ function tagOf(tables: CompiledLanguage, el: DmElement): number | undefined {
 function collect(state: EncodeState, el: DmElement, counts: Map<string, number>, table: StringTable): void {
   if (state.depth + state.path.length >= MAX_ENCODE_DEPTH) throw tooDeep(state);
   if (tagOf(state.tables, el) === undefined) table.add(el.name);
+  if (state.tables.hasAttributes && el.attrs) {
+    for (const name of Object.keys(el.attrs)) if (!state.tables.attrsByName.has(name)) table.add(name);
+  }
   const opaque = hasText(el) && isOpaqueData(state, el);
   state.path.push(el.name);
   state.ancestors.push(el);

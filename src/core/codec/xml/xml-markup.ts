@@ -67,7 +67,7 @@ export abstract class XmlMarkup {
     for (;;) {
       const c = s.charCodeAt(p);
       if (isNameChar(c)) p++;
-      else if (c === COLON && colon === -1 && isNameStart(s.charCodeAt(p + 1))) { colon = p; p += 2; }
+      else if (c === COLON && colon === -1 && isLocalStart(s, p + 1)) { colon = p; p++; }
       else if (c >= 0xd800 && isNamePair(c, s.charCodeAt(p + 1))) p += 2;
       else break;
     }
@@ -297,6 +297,12 @@ export abstract class XmlMarkup {
     }
     return out + s.slice(seg, end);
   }
+}
+
+/** A name start character (BMP, or a supplementary one as a surrogate pair) at `i`. */
+function isLocalStart(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return isNameStart(c) || isNamePair(c, s.charCodeAt(i + 1));
 }
 
 function digitValue(c: number, base: number): number {

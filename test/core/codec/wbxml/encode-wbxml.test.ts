@@ -135,6 +135,12 @@ describe('encodeWbxmlDocument', () => {
     assert.equal(hex(out.subarray(5)), '0f');
   });
 
+  it('refuses absurdly deep trees with a CodecError instead of exhausting the stack', () => {
+    let root = el('Item');
+    for (let i = 0; i < 5000; i++) root = el('Item', [root]);
+    assert.throws(() => encodeWbxmlDocument({ root, publicId: SYNCML_12.xmlPublicId }), codecError(ErrorCode.ERR_CODEC_LIMIT_DEPTH));
+  });
+
   it('round-trips U+0000 in text through ENTITY 0', () => {
     const root = el('LocURI', ['a\0b\0']);
     assert.deepEqual(decodeWbxmlDocument(encodeWbxmlDocument({ root, publicId: SYNCML_12.xmlPublicId })).root, root);

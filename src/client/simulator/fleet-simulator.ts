@@ -1,0 +1,141 @@
+/**
+ * Many simulated devices in one process. Every device is a standard management tree built from
+ * the fleet profile; trees of the same model share one template (copy-on-write), and a device
+ * holds nothing else while idle — no agent, session, socket or timer — so tens of thousands fit
+ * in memory. Sessions run through one shared keep-alive transport with bounded concurrency.
+ */
+import type { Encoding } from '../../core/codec/message-codec.js';
+import { ConfigError, ErrorCode } from '../../core/errors.js';
+import { DeviceAgent, type SessionReport } from '../agent/device-agent.js';
+import { PendingAlertQueue } from '../agent/pending-alerts.js';
+import type { FirmwareUpdater } from '../mo/fumo-updater.js';
+import { TreeTemplateCache, createStandardTree } from '../mo/standard-tree.js';
+import type { ManagementTree } from '../tree/management-tree.js';
+import type { SessionLogger } from '../session/session-types.js';
+import type { UiHandler } from '../session/ui-handler.js';
+import type { Sleep } from '../transport/retry.js';
+import type { DmTransport } from '../transport/transport.js';
+import { deviceProfileFor, type FleetProfile } from './fleet-profile.js';
+import { scriptedUiHandler } from './scripted-ui.js';
+import { summarize, type FleetSummary } from './fleet-summary.js';
+
+/** Options of a {@link FleetSimulator}. */
+export interface FleetSimulatorOptions {
+  readonly serverUrl: string;
+  readonly count: number;
+  readonly profile: FleetProfile;
+  readonly transport: DmTransport;
+  /** Sessions running at once (default 50). */
+  readonly concurrency?: number;
+  readonly encoding?: Encoding;
+  readonly verDtd?: '1.1' | '1.2';
+  /** Simulated users (default: the profile's UI script). */
+  readonly ui?: UiHandler;
+  /** Firmware updater for FUMO (default: HTTP download). */
+  readonly updater?: FirmwareUpdater;
+  readonly sleep?: Sleep;
+  readonly clock?: () => number;
+  readonly logger?: SessionLogger;
+}
+
+/** Progress of a round of sessions. */
+export interface FleetProgress {
+  readonly done: number;
+  readonly ok: number;
+  readonly failed: number;
+  readonly total: number;
+}
+
+/** A fleet of simulated devices. */
+export class FleetSimulator {
+  readonly #o: FleetSimulatorOptions;
+  readonly #cache = new TreeTemplateCache();
+  readonly #ui: UiHandler;
+  readonly #trees: Array<ManagementTree | undefined>;
+  /** Undelivered alerts of devices whose last session failed (sparse). */
+  readonly #pending = new Map<number, unknown>();
+
+  constructor(options: FleetSimulatorOptions) {
+    if (!Number.isInteger(options.count) || options.count < 1) throw new ConfigError(ErrorCode.ERR_CONFIG_INVALID, `device count must be a positive integer, not ${options.count}`);
+    this.#o = options;
+    this.#ui = options.ui ?? scriptedUiHandler(options.profile.ui);
+    this.#trees = new Array<ManagementTree | undefined>(options.count);
+  }
+
+  /** Number of devices. */
+  get size(): number {
+    return this.#trees.length;
+  }
+
+  /** Number of distinct tree templates (one per model / firmware / account shape). */
+  get templates(): number {
+    return this.#cache.size;
+  }
+
+  /** Device `n`'s tree, built on first use. */
+  device(n: number): ManagementTree {
+    let tree = this.#trees[n];
+    if (tree === undefined) {
+      tree = createStandardTree(deviceProfileFor(this.#o.profile, n, this.#o.serverUrl), {
+        cache: this.#cache,
+        ...(this.#o.updater !== undefined ? { updater: this.#o.updater } : {}),
+      });
+      this.#trees[n] = tree;
+    }
+    return tree;
+  }
+
+  /** Builds every device's tree now (otherwise they are built by their first session). */
+  populate(): void {
+    for (let n = 0; n < this.#trees.length; n++) this.device(n);
+  }
+
+  /** Runs one client-initiated session on device `n`. */
+  async session(n: number): Promise<SessionReport> {
+    const tree = this.device(n);
+    const alerts = new PendingAlertQueue({ initial: this.#pending.get(n) });
+    for (const a of tree.takeAlerts()) alerts.queueGenericAlert(a);
+    const o = this.#o;
+    const agent = new DeviceAgent({
+      tree, transport: o.transport, ui: this.#ui, alerts,
+      ...(o.encoding !== undefined ? { encoding: o.encoding } : {}),
+      ...(o.verDtd !== undefined ? { verDtd: o.verDtd } : {}),
+      ...(o.sleep !== undefined ? { sleep: o.sleep } : {}),
+      ...(o.clock !== undefined ? { clock: o.clock } : {}),
+      ...(o.logger !== undefined ? { logger: o.logger } : {}),
+    });
+    try {
+      return await agent.startSession();
+    } finally {
+      if (alerts.size > 0) this.#pending.set(n, alerts.toJSON());
+      else this.#pending.delete(n);
+    }
+  }
+
+  /** One session per device (or per device in `devices`), `concurrency` at a time. */
+  async runRound(options: { devices?: readonly number[]; onProgress?: (p: FleetProgress) => void } = {}): Promise<FleetSummary> {
+    const ids = options.devices ?? Array.from({ length: this.#trees.length }, (_, i) => i);
+    const clock = this.#o.clock ?? Date.now;
+    const started = clock();
+    const reports: SessionReport[] = [];
+    let next = 0;
+    let ok = 0;
+    const worker = async (): Promise<void> => {
+      while (next < ids.length) {
+        const n = ids[next++] as number;
+        let report: SessionReport;
+        try {
+          report = await this.session(n);
+        } catch (err) {
+          report = { ok: false, end: 'protocol-error', reason: (err as Error).message, serverId: '', sessionId: '', verDtd: '1.2', messagesSent: 0, commandsExecuted: 0, durationMs: 0 };
+        }
+        reports.push(report);
+        if (report.ok) ok++;
+        options.onProgress?.({ done: reports.length, ok, failed: reports.length - ok, total: ids.length });
+      }
+    };
+    const k = Math.max(1, Math.min(this.#o.concurrency ?? 50, ids.length));
+    await Promise.all(Array.from({ length: k }, worker));
+    return summarize(reports, clock() - started);
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * End to end: the real DM server bootstraps a simulated device that has no DM account. The
+ * server creates the device's credentials and pushes a signed w7 document over its UDP push
+ * transport; the device checks the MAC with the PIN its user types, installs the account and,
+ * because of INIT, opens its first session, which both sides authenticate with MD5.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { SessionReport } from '../../src/client/agent/device-agent.js';
+import { DeviceAgent } from '../../src/client/agent/device-agent.js';
+import { listenForPush, type PushListener } from '../../src/client/agent/push-listener.js';
+import { treeAccountSource } from '../../src/client/agent/tree-accounts.js';
+import { readDmAccounts } from '../../src/client/mo/dmacc-accounts.js';
+import { isCpPush, receiveCpPush, type CpPushVerdict } from '../../src/client/provisioning/cp-receiver.js';
+import type { UiHandler } from '../../src/client/session/ui-handler.js';
+import { HttpTransport } from '../../src/client/transport/http-transport.js';
+import type { ManagementTree } from '../../src/client/tree/management-tree.js';
+import { BootstrapService } from '../../src/server/bootstrap/bootstrap-service.js';
+import { UdpPushTransport } from '../../src/server/notify/udp-push-transport.js';
+import { deviceId } from '../../src/server/store/store.js';
+import { bareTree } from '../helpers/cp-device.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
+
+const SERVER_ID = 'dm.example.com';
+
+/** A simulated handset: tree, agent, a UDP push port, and a user who types `pin`. */
+interface Handset {
+  readonly devId: string;
+  readonly tree: ManagementTree;
+  readonly agent: DeviceAgent;
+  readonly listener: PushListener;
+  /** Resolves with the verdict of the next provisioning push. */
+  nextVerdict(): Promise<CpPushVerdict>;
+  /** Resolves with the report of the session INIT started. */
+  firstSession(): Promise<SessionReport>;
+}
+
+async function handset(devId: string, pin: string, transport: HttpTransport): Promise<Handset> {
+  const tree = bareTree({ devId });
+  const ui: UiHandler = { prompt: (r) => (r.code === 1102 ? { outcome: 'ok', input: pin } : { outcome: 'ok' }) };
+  const agent = new DeviceAgent({ tree, accounts: treeAccountSource(tree), transport, ui });
+  let verdict!: (v: CpPushVerdict) => void;
+  let session!: (r: Promise<SessionReport>) => void;
+  const verdicts = new Promise<CpPushVerdict>((resolve) => { verdict = resolve; });
+  const sessions = new Promise<Promise<SessionReport>>((resolve) => { session = resolve; });
+  const listener = await listenForPush({
+    // The push port carries both Package 0 and provisioning documents; the content type decides.
+    handlePush: async (bytes) => {
+      if (!isCpPush(bytes)) return agent.handlePush(bytes);
+      const v = await receiveCpPush(bytes, { tree, ui, onInit: (a) => session(agent.startSession({ serverId: a.serverId })) });
+      verdict(v);
+      return v.accepted ? { accepted: true } : { accepted: false, reason: v.reason };
+    },
+    checkIn: async () => undefined,
+    onError: (err) => { throw err; },
+  }, { udpPort: 0 });
+  return { devId, tree, agent, listener, nextVerdict: () => verdicts, firstSession: async () => sessions.then((p) => p) };
+}
+
+describe('Client Provisioning bootstrap, server to device', () => {
+  let ts: TestServer;
+  let udp: UdpPushTransport;
+  let bootstrap: BootstrapService;
+  const http = new HttpTransport({ timeoutMs: 10_000 });
+
+  before(async () => {
+    ts = await startTestServer({ serverId: SERVER_ID });
+    udp = new UdpPushTransport();
+    bootstrap = new BootstrapService({ registry: ts.server.registry, transports: { udp }, serverId: SERVER_ID, serverUrl: ts.dmUrl });
+  });
+  after(async () => {
+    await udp.close();
+    http.close();
+    await ts.close();
+  });
+
+  it('bootstraps a device with no account, which then completes its first authenticated session', async () => {
+    const h = await handset('IMEI:490154203237518', '4321', http);
+    try {
+      assert.deepEqual(readDmAccounts(h.tree), [], 'the device starts without a DM account');
+      const r = await bootstrap.bootstrap(deviceId(h.devId), {
+        sec: 'USERPIN', pin: '4321', description: 'Enter the PIN from your welcome letter',
+        pushAddress: { type: 'udp', host: '127.0.0.1', port: h.listener.port },
+        app: { name: 'Example DM', role: 8 },
+      });
+      assert.equal(r.transport, 'udp');
+
+      const verdict = await h.nextVerdict();
+      assert.equal(verdict.accepted, true, verdict.accepted ? '' : verdict.reason);
+      const [account] = readDmAccounts(h.tree);
+      assert.equal(account?.serverId, SERVER_ID);
+      assert.equal(account?.addr, ts.dmUrl);
+      assert.equal(account?.client.name, r.username);
+
+      const report = await h.firstSession();
+      assert.equal(report.ok, true, report.reason);
+      assert.equal(report.end, 'completed');
+      assert.equal(report.serverId, SERVER_ID);
+
+      const device = await ts.server.registry.get(deviceId(h.devId));
+      assert.equal(device?.devInfo.devId, h.devId, 'the server recorded Package 1 of an authenticated session');
+      assert.ok(device?.lastSessionAt !== undefined);
+      // Both sides moved on to fresh nonces: the ones from the bootstrap were spent.
+      const ctx = await ts.server.registry.getAuthContext(deviceId(h.devId));
+      const bootNonce = account?.client.nonce;
+      assert.ok(bootNonce !== undefined && ctx?.clientNonce !== undefined);
+      assert.notDeepEqual([...ctx.clientNonce], [...bootNonce]);
+    } finally {
+      await h.listener.close();
+    }
+  });
+
+  it('changes nothing on the device when its user types the wrong PIN', async () => {
+    const h = await handset('IMEI:356938035643809', '0000', http);
+    try {
+      await bootstrap.bootstrap(deviceId(h.devId), { sec: 'USERPIN', pin: '4321', pushAddress: { type: 'udp', host: '127.0.0.1', port: h.listener.port } });
+      const verdict = await h.nextVerdict();
+      assert.equal(verdict.accepted, false);
+      assert.deepEqual(readDmAccounts(h.tree), []);
+    } finally {
+      await h.listener.close();
+    }
+  });
+});
