@@ -100,6 +100,9 @@ describe('Client Provisioning bootstrap, server to device', () => {
       const device = await ts.server.registry.get(deviceId(h.devId));
       assert.equal(device?.devInfo.devId, h.devId, 'the server recorded Package 1 of an authenticated session');
       assert.ok(device?.lastSessionAt !== undefined);
+      const events = (await ts.server.events.list({ deviceId: deviceId(h.devId) })).items.map((e) => e.type);
+      assert.ok(events.includes('session.end'), events.join(', '));
+      assert.ok(!events.includes('auth.failure'), 'the bootstrap credentials were accepted at the first attempt');
       // Both sides moved on to fresh nonces: the ones from the bootstrap were spent.
       const ctx = await ts.server.registry.getAuthContext(deviceId(h.devId));
       const bootNonce = account?.client.nonce;

@@ -15,6 +15,8 @@ export type SessionPhase = 'auth' | 'active' | 'closed';
 /** A reply as sent, kept to answer a retransmitted request identically. */
 export interface CachedReply {
   readonly clientMsgId: number;
+  /** The request it answered (a retransmission is byte-identical). */
+  readonly request: Uint8Array;
   readonly body: Uint8Array;
   readonly headers: Readonly<Record<string, string>>;
 }

@@ -117,7 +117,7 @@ export class SessionEngine {
 
   async #onMessage(s: DmSession, msg: SyncMLMessage, req: DmRequest, encoding: Encoding): Promise<DmResponse> {
     const h = msg.header;
-    if (s.lastReply && s.lastReply.clientMsgId === h.msgId) {
+    if (s.lastReply && s.lastReply.clientMsgId === h.msgId && Buffer.from(s.lastReply.request).equals(req.body)) {
       // A retransmission (the device lost our reply): answer the same bytes, process nothing twice.
       return this.#respond(s.lastReply.body, encoding, req, s.lastReply.headers);
     }
@@ -137,6 +137,11 @@ export class SessionEngine {
         s.serverNonce ??= auth.context.serverNonce;
         s.knownDevice = auth.context.device;
         this.#log.debug({ session: s.id, device: s.deviceId, auth: auth.type }, 'device authenticated');
+        // A device that starts a new session has given up its older ones: end them now so the jobs
+        // they left unanswered go out in this session instead of after the idle timeout.
+        for (const old of this.#o.sessions.othersOf(s)) {
+          await old.run(() => this.#o.sessions.close(old, 'aborted', { detail: 'superseded by a new session' }));
+        }
       }
       // 212 = authenticated for the whole session; HMAC is checked per message: 200 + NextNonce
       // (OMA-TS-DM_Protocol §9.2). MD5 gets a NextNonce for the next session.
@@ -246,7 +251,7 @@ export class SessionEngine {
       // OMA-TS-DM_Security §5.2: the server's replies carry its own MAC over the exact bytes.
       headers['x-syncml-hmac'] = buildServerHmacHeader({ server: s.server, nonce: s.serverNonce ?? RESYNC_NONCE, body: bytes });
     }
-    s.lastReply = { clientMsgId: s.lastClientMsgId, body: bytes, headers };
+    s.lastReply = { clientMsgId: s.lastClientMsgId, request: req.body, body: bytes, headers };
     this.#o.metrics.messagesOut.inc({ encoding: s.encoding });
     if (this.#log.level === 'trace') this.#log.trace({ session: s.id, bytes: Buffer.from(bytes).toString(s.encoding === 'xml' ? 'utf8' : 'hex') }, 'DM message out');
     return this.#respond(bytes, s.encoding, req, headers);

@@ -37,6 +37,7 @@ export class SessionManager {
   readonly #random: (n: number) => Uint8Array;
   readonly #byToken = new Map<string, DmSession>();
   readonly #byDevice = new Map<string, DmSession>();
+  readonly #perDevice = new Map<string, Set<DmSession>>();
   #timer: NodeJS.Timeout | undefined;
 
   constructor(options: SessionManagerOptions) {
@@ -54,9 +55,7 @@ export class SessionManager {
     const token = Buffer.from(this.#random(16)).toString('base64url');
     const id = sessionId(`${this.#o.nodeId}-${Buffer.from(this.#random(12)).toString('hex')}`);
     const s = new DmSession({ ...init, id, token, startedAt: this.#o.clock.now() });
-    this.#byToken.set(token, s);
-    this.#byDevice.set(deviceKey(s.deviceId, s.dmSessionId), s);
-    this.#o.metrics.sessionsActive.inc();
+    this.#index(s);
     return s;
   }
 
@@ -71,6 +70,11 @@ export class SessionManager {
   findByDevice(deviceId: string, dmSessionId: string): DmSession | undefined {
     const s = this.#byDevice.get(deviceKey(deviceId, dmSessionId));
     return s && s.phase !== 'closed' ? s : undefined;
+  }
+
+  /** The other open sessions of the same device. */
+  othersOf(s: DmSession): DmSession[] {
+    return [...(this.#perDevice.get(s.deviceId) ?? [])].filter((o) => o !== s && o.phase !== 'closed');
   }
 
   /**
@@ -139,7 +143,19 @@ export class SessionManager {
     return [...this.#byToken.values()];
   }
 
+  #index(s: DmSession): void {
+    this.#byToken.set(s.token, s);
+    this.#byDevice.set(deviceKey(s.deviceId, s.dmSessionId), s);
+    let set = this.#perDevice.get(s.deviceId);
+    if (!set) this.#perDevice.set(s.deviceId, (set = new Set()));
+    set.add(s);
+    this.#o.metrics.sessionsActive.inc();
+  }
+
   #forget(s: DmSession): void {
+    const set = this.#perDevice.get(s.deviceId);
+    set?.delete(s);
+    if (set?.size === 0) this.#perDevice.delete(s.deviceId);
     if (this.#byToken.get(s.token) === s) {
       this.#byToken.delete(s.token);
       this.#o.metrics.sessionsActive.dec();
@@ -175,9 +191,7 @@ export class SessionManager {
     for (const job of await this.#o.store.jobs.listBySession(row.id, ['sent'])) {
       if (job.msgId !== undefined && job.cmdId !== undefined) s.expectStatus(job.msgId, job.cmdId);
     }
-    this.#byToken.set(token, s);
-    this.#byDevice.set(deviceKey(s.deviceId, s.dmSessionId), s);
-    this.#o.metrics.sessionsActive.inc();
+    this.#index(s);
     this.#o.logger.info({ session: s.id, device: s.deviceId, previousOwner: row.ownerId }, 'took over a session left by a previous process');
     return s;
   }
