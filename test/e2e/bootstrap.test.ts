@@ -11,7 +11,8 @@ import { DeviceAgent } from '../../src/client/agent/device-agent.js';
 import { listenForPush, type PushListener } from '../../src/client/agent/push-listener.js';
 import { treeAccountSource } from '../../src/client/agent/tree-accounts.js';
 import { readDmAccounts } from '../../src/client/mo/dmacc-accounts.js';
-import { isCpPush, receiveCpPush, type CpPushVerdict } from '../../src/client/provisioning/cp-receiver.js';
+import type { CpPushVerdict } from '../../src/client/provisioning/cp-receiver.js';
+import { createPushRouter } from '../../src/client/provisioning/push-router.js';
 import type { UiHandler } from '../../src/client/session/ui-handler.js';
 import { HttpTransport } from '../../src/client/transport/http-transport.js';
 import type { ManagementTree } from '../../src/client/tree/management-tree.js';
@@ -43,17 +44,9 @@ async function handset(devId: string, pin: string, transport: HttpTransport): Pr
   let session!: (r: Promise<SessionReport>) => void;
   const verdicts = new Promise<CpPushVerdict>((resolve) => { verdict = resolve; });
   const sessions = new Promise<Promise<SessionReport>>((resolve) => { session = resolve; });
-  const listener = await listenForPush({
-    // The push port carries both Package 0 and provisioning documents; the content type decides.
-    handlePush: async (bytes) => {
-      if (!isCpPush(bytes)) return agent.handlePush(bytes);
-      const v = await receiveCpPush(bytes, { tree, ui, onInit: (a) => session(agent.startSession({ serverId: a.serverId })) });
-      verdict(v);
-      return v.accepted ? { accepted: true } : { accepted: false, reason: v.reason };
-    },
-    checkIn: async () => undefined,
-    onError: (err) => { throw err; },
-  }, { udpPort: 0 });
+  // The push port carries both Package 0 and provisioning documents; the router tells them apart.
+  const handlePush = createPushRouter(agent, { tree, ui, onProvisioning: verdict, onInitSession: session });
+  const listener = await listenForPush({ handlePush, checkIn: async () => undefined, onError: (err) => { throw err; } }, { udpPort: 0 });
   return { devId, tree, agent, listener, nextVerdict: () => verdicts, firstSession: async () => sessions.then((p) => p) };
 }
 

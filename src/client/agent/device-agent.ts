@@ -7,7 +7,7 @@
  * Idle cost is a handful of references: sessions, sockets and timers exist only while used.
  */
 import type { Encoding } from '../../core/codec/message-codec.js';
-import { ConfigError, ErrorCode } from '../../core/errors.js';
+import { AuthError, ConfigError, DmError, ErrorCode } from '../../core/errors.js';
 import type { PluginTree } from '../tree/plugin.js';
 import type { DeviceTree } from '../tree/tree-api.js';
 import { DmClientSession } from '../session/dm-session.js';
@@ -19,7 +19,7 @@ import { retryPolicyOf, type AccountSource, type AgentAccount } from './agent-ac
 import { PendingAlertQueue } from './pending-alerts.js';
 import { listenForPush, type ListenOptions, type PushListener } from './push-listener.js';
 import { checkTrigger, type PushVerdict } from './push-trigger.js';
-import { runSession } from './session-runner.js';
+import { runSession, type RunResult } from './session-runner.js';
 import { treeAccountSource } from './tree-accounts.js';
 
 /** Options of a {@link DeviceAgent}. */
@@ -204,11 +204,21 @@ export class DeviceAgent {
       ...(o.random !== undefined ? { random: o.random } : {}),
       ...(o.logger !== undefined ? { logger: o.logger } : {}),
     });
-    const result = await runSession(session, {
-      transport: o.transport,
-      retry: retryPolicyOf(account),
-      ...(o.sleep !== undefined ? { sleep: o.sleep } : {}),
-    });
+    let result: RunResult;
+    try {
+      result = await runSession(session, {
+        transport: o.transport,
+        retry: retryPolicyOf(account),
+        ...(o.sleep !== undefined ? { sleep: o.sleep } : {}),
+      });
+    } catch (err) {
+      // The engine's own errors (unusable credentials, misuse) end this session, not the agent.
+      if (!(err instanceof DmError)) throw err;
+      return {
+        serverId: account.serverId, sessionId: session.sessionId, verDtd, durationMs: clock() - started,
+        ok: false, end: err instanceof AuthError ? 'auth-failed' : 'protocol-error', reason: err.message, messagesSent: 0, commandsExecuted: 0,
+      };
+    }
     const base = { serverId: account.serverId, sessionId: session.sessionId, verDtd, durationMs: clock() - started };
     if (result.kind === 'transport-failed') {
       const status = result.error.status;

@@ -2,7 +2,7 @@
  * Application-layer authentication as the client does it (OMA-TS-DM_Security §5; reference §2.5,
  * §3.3): building its own SyncHdr Cred or x-syncml-hmac header, and checking the server's.
  */
-import { decodeBasicCredential, encodeBasicCredential, verifyBasicCredential } from '../../core/auth/basic.js';
+import { encodeBasicCredential, verifyBasicCredential } from '../../core/auth/basic.js';
 import { computeHmacMd5, formatHmacHeader, verifyHmacMd5 } from '../../core/auth/hmac-md5.js';
 import { computeMd5DigestFromSecret, md5Secret, verifyMd5Digest } from '../../core/auth/md5-digest.js';
 import { decodeNonce, parseAuthType } from '../../core/auth/nonce.js';
@@ -108,21 +108,14 @@ export function verifyServer(opts: {
   const cred = opts.cred;
   if (cred === undefined) return 'missing';
   const type = schemeOf(cred.meta?.type) ?? 'basic'; // RepPro: Cred Type defaults to auth-basic
-  if (type !== scheme) return 'invalid';
-  if (scheme === 'basic') {
+  // MD5 is accepted where Basic is configured (it proves the same password without sending it);
+  // Basic is never accepted in place of MD5.
+  if (type !== scheme && !(type === 'md5' && scheme === 'basic')) return 'invalid';
+  if (type === 'basic') {
     if (creds.password === undefined) return 'invalid';
     return verifyBasicCredential(cred.data, { username: creds.username, password: creds.password }) ? 'ok' : 'invalid';
   }
   const secret = secretOf(creds);
   if (secret === undefined) return 'invalid';
   return opts.nonces.some((nonce) => verifyMd5Digest({ digest: cred.data, secret, nonce })) ? 'ok' : 'invalid';
-}
-
-/** The user name inside a Basic Cred (for log lines), or undefined. */
-export function basicUser(cred: Cred): string | undefined {
-  try {
-    return decodeBasicCredential(cred.data).username;
-  } catch {
-    return undefined;
-  }
 }

@@ -5,17 +5,18 @@
  * server's replies, so the same engine runs over HTTP, in tests and in the benchmark.
  */
 import { randomBytes } from 'node:crypto';
-import { RESYNC_NONCE, buildChallengeMeta, encodeNonce, generateNonce, resyncNonceCandidates } from '../../core/auth/nonce.js';
+import { RESYNC_NONCE, encodeNonce } from '../../core/auth/nonce.js';
 import { HMAC_HEADER_NAME } from '../../core/auth/hmac-md5.js';
 import { AlertCode } from '../../core/constants/alert.js';
 import { Status } from '../../core/constants/status.js';
 import { contentTypeFor, decodeMessage, encodingFromContentType, type Encoding } from '../../core/codec/message-codec.js';
 import type { DecodeLimits } from '../../core/codec/element.js';
-import { DmError, ErrorCode } from '../../core/errors.js';
+import { AuthError, DmError, ErrorCode } from '../../core/errors.js';
 import type { Command, StatusCommand, SyncHdr, SyncMLMessage } from '../../core/syncml/message.js';
 import { sessionIdToHex } from '../../core/notification/package0.js';
 import type { DeviceTree } from '../tree/tree-api.js';
-import { authTypeOf, buildCred, buildHmacHeader, nonceBytes, schemeOf, verifyServer } from './client-auth.js';
+import { authTypeOf, buildCred, buildHmacHeader, nonceBytes, schemeOf } from './client-auth.js';
+import { ServerAuthenticator } from './server-authenticator.js';
 import { executeCommand } from './command-executor.js';
 import { notExecuted, type ExecContext, type OutCommand } from './handlers/exec-context.js';
 import { LargeObjectReceiver } from './large-object.js';
@@ -72,8 +73,6 @@ export interface IncomingMessage {
 
 /** How often a challenge may be answered before the client gives up (reference §3.3). */
 const MAX_CLIENT_CHALLENGES = 3;
-/** How many failed server authentications the client challenges before giving up. */
-const MAX_SERVER_CHALLENGES = 2;
 
 /** One DM session of the client. */
 export class DmClientSession {
@@ -92,14 +91,12 @@ export class DmClientSession {
   readonly #sentAlerts = new Map<string, string>();
   readonly #delivered: string[] = [];
   readonly #challenges = new Set<string>();
+  readonly #serverAuth: ServerAuthenticator;
   #url: string;
   #msgId = 0;
   #clientScheme: AuthScheme;
   #clientNonce: Uint8Array | undefined;
   #clientAuthenticated = false;
-  #serverAuthenticated: boolean;
-  #serverNonce: Uint8Array | undefined;
-  #serverFailures = 0;
   #peerMaxMsgSize: number | undefined;
   #peerMaxObjSize: number | undefined;
   #packageOpen = false;
@@ -124,11 +121,10 @@ export class DmClientSession {
     this.#clientScheme = options.account.clientAuth;
     // After a nonce resync the client's credentials are built with the resync nonce (Notification §6.2).
     this.#clientNonce = options.trigger?.nonceResync === true ? RESYNC_NONCE : nonceBytes(options.account.clientCredentials?.nonce);
-    this.#serverAuthenticated = options.account.serverAuth === 'none';
-    this.#serverNonce = nonceBytes(options.account.serverCredentials?.nonce);
+    this.#serverAuth = new ServerAuthenticator({ account: options.account, nonceResync: options.trigger?.nonceResync === true, random: options.random });
     const alerts = options.alerts ?? [];
     for (const a of alerts) this.#alertsByItems.set(a.items, a.id);
-    this.#package1 = package1Commands({ tree: this.#tree, serverInitiated: options.trigger !== undefined, alerts });
+    this.#package1 = package1Commands({ tree: this.#tree, serverInitiated: options.trigger !== undefined, alerts, verDtd: this.#verDtd });
   }
 
   /** SessionID of this session (hex of the trigger's id when server-initiated). */
@@ -261,40 +257,14 @@ export class DmClientSession {
   /** Checks the server's credentials and builds the Status for its SyncHdr. */
   #serverAuthStatus(msg: SyncMLMessage, reply: IncomingMessage): StatusCommand {
     const hdr = msg.header;
-    const scheme = this.#account.serverAuth;
-    const base = {
-      kind: 'Status' as const, cmdId: undefined, msgRef: hdr.msgId, cmdRef: 0, cmd: 'SyncHdr',
-      targetRefs: [hdr.target.locUri], sourceRefs: [hdr.source.locUri],
+    const v = this.#serverAuth.check(hdr, reply);
+    if (v.giveUp) this.#end('server-auth-failed', `the server failed to authenticate itself ${this.#serverAuth.failures} times`);
+    else if (v.check !== undefined && v.check !== 'ok') this.#log.debug(`server credentials ${v.check}: challenging`);
+    return {
+      kind: 'Status', cmdId: undefined, msgRef: hdr.msgId, cmdRef: 0, cmd: 'SyncHdr',
+      targetRefs: [hdr.target.locUri], sourceRefs: [hdr.source.locUri], data: v.data,
+      ...(v.chal !== undefined ? { chal: { meta: v.chal } } : {}),
     };
-    // HMAC authenticates every message; Basic / MD5 once per session (reference §2.5).
-    if (this.#serverAuthenticated && scheme !== 'hmac') return { ...base, data: Status.OK };
-    if (scheme === 'none') return { ...base, data: Status.OK };
-    // A freshly provisioned account has no server nonce yet: the server then digests an empty one.
-    const nonces: Uint8Array[] = [this.#serverNonce ?? new Uint8Array(0)];
-    if (this.#o.trigger?.nonceResync === true) nonces.push(...resyncNonceCandidates());
-    const check = verifyServer({
-      scheme, creds: this.#account.serverCredentials, cred: hdr.cred, hmacHeader: reply.hmac, body: reply.body, nonces,
-    });
-    const chal = { meta: this.#newServerChallenge(scheme) };
-    if (check === 'ok') {
-      this.#serverAuthenticated = true;
-      return { ...base, data: scheme === 'hmac' ? Status.OK : Status.AUTHENTICATION_ACCEPTED, chal };
-    }
-    if (++this.#serverFailures > MAX_SERVER_CHALLENGES) {
-      this.#end('server-auth-failed', `the server failed to authenticate itself ${this.#serverFailures} times`);
-    }
-    this.#log.debug(`server credentials ${check}: challenging with ${authTypeOf(scheme)}`);
-    return { ...base, data: check === 'missing' ? Status.MISSING_CREDENTIALS : Status.INVALID_CREDENTIALS, chal };
-  }
-
-  /** A Chal for the server with a fresh nonce, remembered in the account (WM server requirement). */
-  #newServerChallenge(scheme: AuthScheme): { type: string; format: string; nextNonce?: string } {
-    if (scheme === 'basic') return buildChallengeMeta(authTypeOf(scheme));
-    const nonce = generateNonce(this.#o.random);
-    this.#serverNonce = nonce;
-    const b64 = encodeNonce(nonce);
-    this.#o.onNonce?.('server', b64);
-    return buildChallengeMeta(authTypeOf(scheme), nonce);
   }
 
   /** Executes the server's commands; returns true if the server aborted the session. */
@@ -333,7 +303,13 @@ export class DmClientSession {
 
   #header(): SyncHdr {
     const creds = this.#account.clientCredentials;
-    const cred = this.#clientAuthenticated ? undefined : buildCred(this.#clientScheme, creds, this.#clientNonce);
+    let cred;
+    try {
+      cred = this.#clientAuthenticated ? undefined : buildCred(this.#clientScheme, creds, this.#clientNonce);
+    } catch (err) {
+      // e.g. a Basic user name with ":" (RFC 7617): a configuration problem, reported as such.
+      throw new AuthError(ErrorCode.ERR_AUTH_INVALID, `cannot send ${authTypeOf(this.#clientScheme)} credentials for user "${creds?.username ?? ''}": ${(err as Error).message}`, { cause: err });
+    }
     const hdr: { -readonly [K in keyof SyncHdr]: SyncHdr[K] } = {
       verDtd: this.#verDtd,
       verProto: this.#verDtd === '1.1' ? 'DM/1.1' : 'DM/1.2',
@@ -352,6 +328,8 @@ export class DmClientSession {
     const header = this.#header();
     const built = this.#outbox.build({ header, lead, tail, final, encoding: this.#encoding, maxMsgSize: this.#peerMaxMsgSize });
     this.#packageOpen = !built.drained;
+    const issued = this.#serverAuth.commit();
+    if (issued !== undefined) this.#o.onNonce?.('server', encodeNonce(issued));
     for (const c of built.message.body.commands) {
       if (c.kind !== 'Alert' || c.cmdId === undefined) continue;
       const id = this.#alertsByItems.get(c.items);

@@ -126,12 +126,11 @@ export class Outbox {
     if (typeof data !== 'string' && !(data instanceof Uint8Array)) return undefined;
     const offset = entry.chunk?.offset ?? 0;
     const total = byteLengthOf(data);
-    let len = total - offset;
+    const base = encodeMessage(compose(o.header, [...taken, chunkOf(cmd, data, offset, 0, total)], false), o.encoding).byteLength;
+    let room = limit - base - MARGIN;
+    if (o.encoding === 'xml' && data instanceof Uint8Array) room = Math.floor((room * 3) / 4); // base64 growth
+    let len = Math.min(total - offset, room);
     for (let attempt = 0; attempt < 12; attempt++) {
-      const base = encodeMessage(compose(o.header, [...taken, chunkOf(cmd, data, offset, 0, total)], false), o.encoding).byteLength;
-      let room = limit - base - MARGIN;
-      if (o.encoding === 'xml' && data instanceof Uint8Array) room = Math.floor((room * 3) / 4); // base64 growth
-      len = Math.min(len, room);
       if (len < MIN_CHUNK) return undefined;
       const part = chunkOf(cmd, data, offset, len, total);
       const message = compose(o.header, [...taken, part], false);

@@ -12,11 +12,14 @@ import type { PendingAlert } from './session-types.js';
 /** The DevInfo leaves sent in every Package 1 (the mandatory ones of the DevInfo MO). */
 export const DEVINFO_LEAVES: readonly string[] = ['DevId', 'Man', 'Mod', 'DmV', 'Lang'];
 
+const CHR_META = { format: Format.CHR } as const;
+
 /** Builds the commands of Package 1 (CmdIDs are assigned when the message is built). */
 export function package1Commands(opts: {
   tree: DeviceTree;
   serverInitiated: boolean;
   alerts: readonly PendingAlert[];
+  verDtd: '1.1' | '1.2';
 }): Command[] {
   const code = opts.serverInitiated ? AlertCode.SERVER_INITIATED_MGMT : AlertCode.CLIENT_INITIATED_MGMT;
   const cmds: Command[] = [{ kind: 'Alert', cmdId: undefined, data: code, items: [] }];
@@ -25,11 +28,13 @@ export function package1Commands(opts: {
     const uri = `./DevInfo/${leaf}`;
     const value = opts.tree.readValue(uri);
     if (value === undefined) continue;
-    items.push({ source: { locUri: uri }, meta: { format: Format.CHR, type: 'text/plain' }, data: value });
+    // Type is left out: text/plain is the default Type of a chr value (RepPro "Type").
+    items.push({ source: { locUri: uri }, meta: CHR_META, data: value });
   }
   if (items.length > 0) cmds.push({ kind: 'Replace', cmdId: undefined, items });
   for (const a of opts.alerts) {
-    cmds.push(a.correlator === undefined
+    // Correlator is a DM 1.2 element (no SyncML 1.1 token): a DM 1.1.2 session sends the alert without it.
+    cmds.push(a.correlator === undefined || opts.verDtd === '1.1'
       ? { kind: 'Alert', cmdId: undefined, data: a.code, items: a.items }
       : { kind: 'Alert', cmdId: undefined, data: a.code, correlator: a.correlator, items: a.items });
   }

@@ -112,6 +112,28 @@ export class FleetSimulator {
     }
   }
 
+  /**
+   * Runs a round now and then every `intervalMs` (rounds never overlap), with one timer for the
+   * whole fleet — idle devices own none. Returns a function that stops after the current round.
+   */
+  startCheckIns(options: { intervalMs: number; onRound?: (s: FleetSummary) => void }): () => Promise<void> {
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    let current: Promise<unknown> = Promise.resolve();
+    const round = (): void => {
+      current = this.runRound().then((s) => options.onRound?.(s)).catch((err: unknown) => this.#o.logger?.warn(`check-in round failed: ${(err as Error).message}`))
+        .finally(() => {
+          if (!stopped) timer = setTimeout(round, options.intervalMs);
+        });
+    };
+    round();
+    return async () => {
+      stopped = true;
+      if (timer !== undefined) clearTimeout(timer);
+      await current;
+    };
+  }
+
   /** One session per device (or per device in `devices`), `concurrency` at a time. */
   async runRound(options: { devices?: readonly number[]; onProgress?: (p: FleetProgress) => void } = {}): Promise<FleetSummary> {
     const ids = options.devices ?? Array.from({ length: this.#trees.length }, (_, i) => i);

@@ -126,5 +126,6 @@ class StaleSocket extends Error {}
 
 function unreachable(url: string, err: Error): TransportError {
   const code = (err as NodeJS.ErrnoException).code;
-  return new TransportError(ErrorCode.ERR_TRANSPORT_UNREACHABLE, `cannot reach ${url}: ${code !== undefined ? `${code} ` : ''}${err.message}`.trim(), { cause: err });
+  const detail = code !== undefined && !err.message.includes(code) ? `${code} ${err.message}` : err.message;
+  return new TransportError(ErrorCode.ERR_TRANSPORT_UNREACHABLE, `cannot reach ${url}: ${detail}`, { cause: err });
 }

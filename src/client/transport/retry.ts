@@ -27,7 +27,7 @@ export const RETRYABLE_HTTP_STATUSES: ReadonlySet<number> = new Set([404, 408, 4
 export type Sleep = (ms: number) => Promise<void>;
 
 /** The real sleep. */
-export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref?.());
+export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The wait before retry `n` (1-based). */
 export function backOffDelay(policy: RetryPolicy, n: number): number {

@@ -51,6 +51,7 @@ export class TreeCore extends TreeStorage implements PluginTree {
     for (let u: NodeUri | undefined = uri; u !== undefined; u = parentUri(u)) {
       const text = this.record(u)?.extras?.acl;
       if (text) chain.push(this.template.parseAcl(text));
+      if (effectiveAcl(chain) !== undefined) break; // the nearest value wins
     }
     return effectiveAcl(chain) ?? DEFAULT_ROOT_ACL;
   }

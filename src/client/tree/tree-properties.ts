@@ -34,6 +34,8 @@ export function getProperty(
     permanent: parsed.uri === ROOT_URI || def?.permanent === true, supported: SUPPORTED,
   });
   if (!check.ok) return { status: check.status };
+  // A node whose description has no Get (./Inbox, secrets) answers 405 to every Get, properties included.
+  if (def !== undefined && !def.allows('Get')) return { status: Status.COMMAND_NOT_ALLOWED };
   if (!tree.permits(caller, 'Get', parsed.uri)) return { status: Status.PERMISSION_DENIED };
   const value = propertyValue(tree, parsed, rec, check.property);
   return { status: Status.OK, items: [{ source: { locUri: request.locUri }, data: value }] };

@@ -30,8 +30,8 @@ export function firstStep(flow: CampaignFlow): FumoStep {
  * device what to expect (docs/reference/fumo.md, "Package integrity").
  */
 export function pkgUrlFor(pkg: FirmwarePackageRecord, opts: { readonly publicUrl: string; readonly useDescriptor: boolean }): string {
-  if (opts.useDescriptor && pkg.location.kind === 'local') return descriptorUrl(pkg, opts.publicUrl);
-  const url = packageUrl(pkg, opts.publicUrl);
+  if (opts.useDescriptor && pkg.location.kind === 'local') return descriptorUrl(pkg, { base: opts.publicUrl });
+  const url = packageUrl(pkg, { base: opts.publicUrl });
   return url.includes('#') ? url : `${url}#size=${pkg.size}&sha256=${pkg.sha256}`;
 }
 
@@ -42,7 +42,8 @@ export interface StepJobs {
 }
 
 /** The jobs of a step. `pkgData` (base64) is needed by `update-in-session`, `pkgUrl` by the others. */
-export function stepJobs(campaign: CampaignRecord, step: FumoStep, payload: { readonly pkgUrl?: string; readonly pkgData?: string }): StepJobs {
+export function stepJobs(campaign: CampaignRecord, payload: { readonly step: FumoStep; readonly pkgUrl?: string; readonly pkgData?: string }): StepJobs {
+  const step = payload.step;
   const base = fumoPackageUri(campaign);
   const exec: JobCommand = { kind: 'Exec', item: { uri: `${base}/${step}` } };
   if (step === 'Update') {

@@ -40,7 +40,7 @@ export function retryRuleOf(policy: RetryPolicy, cls: FailureClass): RetryRule {
 }
 
 /** When the next attempt may start, or `undefined` when the attempts of the class are spent. */
-export function nextAttemptAt(policy: RetryPolicy, cls: FailureClass, attempt: number, now: number): number | undefined {
-  const rule = retryRuleOf(policy, cls);
-  return attempt < rule.maxAttempts ? now + rule.delayMs : undefined;
+export function nextAttemptAt(policy: RetryPolicy, failure: { readonly cls: FailureClass; readonly attempt: number; readonly now: number }): number | undefined {
+  const rule = retryRuleOf(policy, failure.cls);
+  return failure.attempt < rule.maxAttempts ? failure.now + rule.delayMs : undefined;
 }

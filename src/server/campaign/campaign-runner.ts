@@ -82,7 +82,7 @@ export class CampaignRunner {
   /** Fails the current attempt into retry_wait, failed or timed_out, and cancels its queued jobs. */
   async fail(c: CampaignRecord, row: CampaignDeviceRecord, f: { cls: FailureClass; resultCode?: number | undefined; detail: string }): Promise<void> {
     const now = this.#ctx.clock.now();
-    const retryAt = c.state === 'cancelled' ? undefined : nextAttemptAt(c.retry, f.cls, row.attempt, now);
+    const retryAt = c.state === 'cancelled' ? undefined : nextAttemptAt(c.retry, { cls: f.cls, attempt: row.attempt, now });
     const state = retryAt !== undefined ? 'retry_wait' : f.cls === 'timeout' ? 'timed_out' : 'failed';
     const { resultCode: _r, nextAttemptAt: _n, deadlineAt: _d, ...rest } = row;
     const next: CampaignDeviceRecord = {
@@ -164,7 +164,7 @@ export class CampaignRunner {
     const payload = c.flow === 'update-in-session'
       ? { pkgData: await this.#packageBase64(pkg) }
       : { pkgUrl: pkgUrlFor(pkg, { publicUrl: this.#ctx.publicUrl(), useDescriptor: c.useDescriptor }) };
-    const jobs = stepJobs(c, step, payload);
+    const jobs = stepJobs(c, { step, ...payload });
     const common = { priority: PRIORITY, ...(row.deadlineAt !== undefined ? { expiresAt: row.deadlineAt } : {}) };
     const created = await this.#ctx.enqueue(deviceId(row.deviceId), [
       ...(jobs.setup ? [{ ...common, command: jobs.setup, correlator: `${row.correlator ?? ''}.setup` }] : []),

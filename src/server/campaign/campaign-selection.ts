@@ -19,7 +19,8 @@ export interface Selection {
 }
 
 /** Selects the devices of a campaign. Throws `ERR_CAMPAIGN_INVALID` for unknown explicit ids. */
-export async function selectDevices(source: DeviceSource, selection: DeviceSelection, pkg: FirmwarePackageRecord): Promise<Selection> {
+export async function selectDevices(source: DeviceSource, what: { readonly selection: DeviceSelection; readonly pkg: FirmwarePackageRecord }): Promise<Selection> {
+  const { selection, pkg } = what;
   const records: DeviceRecord[] = [];
   const explicit = selection.deviceIds !== undefined || selection.groups !== undefined;
   if (explicit) {

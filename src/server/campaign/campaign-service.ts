@@ -30,6 +30,7 @@ import { CampaignWaves } from './campaign-waves.js';
 /** Options of {@link CampaignService}. */
 export interface CampaignServiceOptions {
   readonly campaigns: CampaignStore;
+  /** Packages; the service installs itself as the repository's in-use check (no deleting a package a live campaign uses). */
   readonly firmware: FirmwareRepository;
   /** Device reads for selection (the core store's `devices`). */
   readonly devices: DeviceSource;
@@ -122,7 +123,7 @@ export class CampaignService {
     const pkg = await this.#o.firmware.get(input.packageId);
     if (!pkg) throw new DmError(ErrorCode.ERR_CAMPAIGN_INVALID, `firmware package ${input.packageId} does not exist`);
     const checked = checkCampaignInput(input, pkg);
-    const selected = await selectDevices(this.#o.devices, checked.selection, pkg);
+    const selected = await selectDevices(this.#o.devices, { selection: checked.selection, pkg });
     if (selected.devices.length === 0) throw new DmError(ErrorCode.ERR_CAMPAIGN_INVALID, 'the selection matches no device that needs this package');
     const size = waveSizeOf(checked.rollout, selected.devices.length);
     const now = this.#clock.now();
@@ -204,8 +205,12 @@ export class CampaignService {
   /** Handles due retries and time-outs, and moves the waves on (the ticker calls it). */
   tick(): Promise<void> {
     return this.#serial(async () => {
-      const page = await this.#store.list({ states: ['running', 'paused', 'cancelled'], limit: 1000 });
-      for (const c of page.items) await this.#waves.tick(c);
+      const now = this.#clock.now();
+      for (const c of await this.#live()) {
+        // A cancelled campaign only has time-outs left; after one device time-out past the cancel there are none.
+        if (c.state === 'cancelled' && now > (c.finishedAt ?? now) + c.deviceTimeoutMs + 60_000) continue;
+        await this.#waves.tick(c);
+      }
     });
   }
 
@@ -326,19 +331,34 @@ export class CampaignService {
   }
 
   async #recover(): Promise<void> {
-    const page = await this.#store.list({ states: ['running', 'paused', 'cancelled'], limit: 1000 });
-    for (const c of page.items) {
+    for (const c of await this.#live()) {
       this.#cache.set(c.id, c);
       for (const state of IN_FLIGHT_DEVICE_STATES) {
         let cursor: string | undefined;
         do {
           const rows = await this.#store.listDevices(c.id, { state, limit: 500, ...(cursor !== undefined ? { cursor } : {}) });
-          for (const row of rows.items) await this.#runner.reconcile(c, row);
+          for (const row of rows.items) {
+            // Commands the dead process queued (or the session sweep requeued) need a new trigger.
+            const fresh = await this.#runner.reconcile(c, row);
+            if (fresh) await this.#runner.onSessionEnd(fresh);
+          }
           cursor = rows.nextCursor;
         } while (cursor !== undefined);
       }
       if (c.state === 'running') this.#kick(c.id);
     }
+  }
+
+  /** Every campaign that may still have devices in flight. */
+  async #live(): Promise<CampaignRecord[]> {
+    const out: CampaignRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.#store.list({ states: ['running', 'paused', 'cancelled'], limit: 1000, ...(cursor !== undefined ? { cursor } : {}) });
+      out.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    return out;
   }
 
   /** Schedules a fill / wave check of a campaign (coalesced). */

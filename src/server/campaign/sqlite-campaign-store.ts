@@ -72,7 +72,7 @@ export class SqliteCampaignStore implements CampaignStore {
   constructor(db: Database.Database) {
     this.#db = db;
     db.pragma('foreign_keys = ON');
-    applyComponentMigrations(db, 'campaign', CAMPAIGN_MIGRATIONS);
+    applyComponentMigrations(db, { component: 'campaign', migrations: CAMPAIGN_MIGRATIONS });
     this.#s = prepare(db);
   }
 

@@ -33,14 +33,20 @@ export interface FirmwareDownloadRouteOptions {
 
 type IdParams = { Params: { id: string } };
 
+/** Where the download routes are: the server's base URL and the routes' prefix (default `/firmware`). */
+export interface DownloadLocation {
+  readonly base: string;
+  readonly prefix?: string;
+}
+
 /** URL of a package's bytes as devices should fetch it. */
-export function packageUrl(record: FirmwarePackageRecord, base: string, prefix = '/firmware'): string {
-  return record.location.kind === 'external' ? record.location.url : `${trimSlash(base)}${prefix}/${record.id}`;
+export function packageUrl(record: FirmwarePackageRecord, at: DownloadLocation): string {
+  return record.location.kind === 'external' ? record.location.url : `${trimSlash(at.base)}${at.prefix ?? '/firmware'}/${record.id}`;
 }
 
 /** URL of a package's download descriptor. */
-export function descriptorUrl(record: FirmwarePackageRecord, base: string, prefix = '/firmware'): string {
-  return `${trimSlash(base)}${prefix}/${record.id}/dd`;
+export function descriptorUrl(record: FirmwarePackageRecord, at: DownloadLocation): string {
+  return `${trimSlash(at.base)}${at.prefix ?? '/firmware'}/${record.id}/dd`;
 }
 
 /** Registers the download routes on a fastify instance (outside the API's token check). */
@@ -78,7 +84,7 @@ export function registerFirmwareDownloadRoutes(app: FastifyInstance, options: Fi
     if (!record) return reply.code(404).type('text/plain').send('no such firmware package\n');
     const base = baseOf(req);
     const xml = buildDownloadDescriptor({
-      objectUri: packageUrl(record, base, prefix), size: record.size, type: record.contentType, name: record.name,
+      objectUri: packageUrl(record, { base, prefix }), size: record.size, type: record.contentType, name: record.name,
       ...(record.description !== undefined ? { description: record.description } : {}),
       installNotifyUri: `${trimSlash(base)}${prefix}/${record.id}/notify`, sha256: record.sha256,
     });

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { DmError, ErrorCode } from '../../core/errors.js';
 import type { FirmwareDto } from './firmware-dto.js';
-import { descriptorUrl, packageUrl } from './firmware-download-routes.js';
+import { type DownloadLocation, descriptorUrl, packageUrl } from './firmware-download-routes.js';
 import type { FirmwareRepository } from './firmware-repository.js';
 import type { FirmwarePackageRecord } from './firmware-store.js';
 import { installFumoErrorHandler } from './fumo-api-errors.js';
@@ -25,11 +25,11 @@ export interface FirmwareRouteOptions {
 type IdParams = { Params: { id: string } };
 
 /** Maps a record to its DTO. */
-export function toFirmwareDto(r: FirmwarePackageRecord, base: string, prefix = '/firmware'): FirmwareDto {
+export function toFirmwareDto(r: FirmwarePackageRecord, at: DownloadLocation): FirmwareDto {
   return {
     id: r.id, name: r.name, version: r.version, fromVersions: r.fromVersions, models: r.models, size: r.size, sha256: r.sha256,
     contentType: r.contentType, ...(r.description !== undefined ? { description: r.description } : {}),
-    source: r.location.kind, url: packageUrl(r, base, prefix), descriptorUrl: descriptorUrl(r, base, prefix),
+    source: r.location.kind, url: packageUrl(r, at), descriptorUrl: descriptorUrl(r, at),
     createdAt: new Date(r.createdAt).toISOString(),
   };
 }
@@ -64,7 +64,7 @@ export function registerFirmwareRoutes(app: FastifyInstance, options: FirmwareRo
         });
       }
       reply.code(201);
-      return toFirmwareDto(record, baseOf(req), prefix);
+      return toFirmwareDto(record, { base: baseOf(req), prefix });
     });
 
     scope.get('/api/firmware', async (req) => {
@@ -74,11 +74,11 @@ export function registerFirmwareRoutes(app: FastifyInstance, options: FirmwareRo
         ...opt('cursor', str(q, 'cursor', false)), ...opt('model', str(q, 'model', false)), ...opt('version', str(q, 'version', false)),
         ...(limit !== undefined && Number.isInteger(limit) ? { limit } : {}),
       });
-      const items = page.items.map((r) => toFirmwareDto(r, baseOf(req), prefix));
+      const items = page.items.map((r) => toFirmwareDto(r, { base: baseOf(req), prefix }));
       return page.nextCursor !== undefined ? { items, nextCursor: page.nextCursor } : { items };
     });
 
-    scope.get<IdParams>('/api/firmware/:id', async (req) => toFirmwareDto(await repo.require(req.params.id), baseOf(req), prefix));
+    scope.get<IdParams>('/api/firmware/:id', async (req) => toFirmwareDto(await repo.require(req.params.id), { base: baseOf(req), prefix }));
 
     scope.delete<IdParams>('/api/firmware/:id', async (req, reply) => {
       await repo.remove(req.params.id);

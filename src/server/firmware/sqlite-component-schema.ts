@@ -21,10 +21,10 @@ export interface ComponentMigration {
  */
 export function applyComponentMigrations(
   db: Database.Database,
-  component: string,
-  migrations: readonly ComponentMigration[],
-  now: () => number = Date.now,
+  opts: { readonly component: string; readonly migrations: readonly ComponentMigration[]; readonly now?: () => number },
 ): void {
+  const { component, migrations } = opts;
+  const now = opts.now ?? Date.now;
   db.exec(`CREATE TABLE IF NOT EXISTS component_migrations (
     component TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at INTEGER NOT NULL,
     PRIMARY KEY (component, version))`);

@@ -39,7 +39,7 @@ export class SqliteFirmwareStore implements FirmwareStore {
   /** Uses `db` and applies the component's pending migrations. */
   constructor(db: Database.Database) {
     this.#db = db;
-    applyComponentMigrations(db, 'firmware', FIRMWARE_MIGRATIONS);
+    applyComponentMigrations(db, { component: 'firmware', migrations: FIRMWARE_MIGRATIONS });
   }
 
   async insert(r: FirmwarePackageRecord): Promise<void> {

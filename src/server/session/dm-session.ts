@@ -86,6 +86,7 @@ export class DmSession {
   /** Jobs this session delivered (for logs). */
   delivered = 0;
   #chain: Promise<unknown> = Promise.resolve();
+  #pending = 0;
 
   constructor(init: DmSessionInit) {
     this.id = init.id;
@@ -101,9 +102,19 @@ export class DmSession {
 
   /** Runs `fn` after every earlier call finished: one message of a session at a time. */
   run<T>(fn: () => Promise<T>): Promise<T> {
+    this.#pending++;
+    const done = (): void => {
+      this.#pending--;
+    };
     const next = this.#chain.then(fn, fn);
+    next.then(done, done);
     this.#chain = next.catch(() => undefined);
     return next;
+  }
+
+  /** A message of this session is being handled or waits its turn. */
+  get busy(): boolean {
+    return this.#pending > 0;
   }
 
   /** Records a command sent in message `msgId` that awaits the device's Status. */

@@ -106,7 +106,12 @@ export class SessionEngine {
         verDtd: msg.header.verDtd, verProto: msg.header.verProto, encoding,
       });
       const session = s;
-      const res = await session.run(() => this.#onMessage(session, msg, req, encoding));
+      const res = await session.run(() => {
+        if (session.phase !== 'closed') return this.#onMessage(session, msg, req, encoding);
+        // Closed while this message waited its turn: it starts a new session.
+        const fresh = this.#o.sessions.create({ deviceId: session.deviceId, dmSessionId: msg.header.sessionId, verDtd: msg.header.verDtd, verProto: msg.header.verProto, encoding });
+        return fresh.run(() => this.#onMessage(fresh, msg, req, encoding));
+      });
       this.#o.metrics.messageDuration.observe({ encoding }, (performance.now() - started) / 1000);
       return res;
     } catch (err) {
@@ -140,7 +145,11 @@ export class SessionEngine {
         // A device that starts a new session has given up its older ones: end them now so the jobs
         // they left unanswered go out in this session instead of after the idle timeout.
         for (const old of this.#o.sessions.othersOf(s)) {
-          await old.run(() => this.#o.sessions.close(old, 'aborted', { detail: 'superseded by a new session' }));
+          const wasBusy = old.busy;
+          const closing = old.run(() => this.#o.sessions.close(old, 'aborted', { detail: 'superseded by a new session' }))
+            .catch((err: unknown) => this.#log.error({ err, session: old.id }, 'closing a superseded session failed'));
+          // Wait unless the old session is busy: it might itself be waiting for this one.
+          if (!wasBusy) await closing;
         }
       }
       // 212 = authenticated for the whole session; HMAC is checked per message: 200 + NextNonce
@@ -202,6 +211,8 @@ export class SessionEngine {
       });
     } catch (err) {
       this.#log.error({ err, session: s.id, device: s.deviceId }, 'session message failed; closing the session');
+      // A close inside the rolled-back transaction did not happen in the store: do it again.
+      if (closeAs !== undefined) s.phase = 'active';
       await this.#o.sessions.close(s, 'error', { detail: err instanceof Error ? err.message : String(err) }).catch(() => undefined);
       return { status: 500, contentType: 'text/plain; charset=utf-8', body: 'internal server error\n', headers: {} };
     }

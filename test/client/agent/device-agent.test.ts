@@ -217,6 +217,41 @@ describe('DeviceAgent sessions over HTTP', () => {
   });
 });
 
+describe('DeviceAgent large objects and multi-message packages over HTTP', () => {
+  it('sends a value larger than the server MaxMsgSize in chunks across messages and receives a chunked Replace', async () => {
+    const big = 'x'.repeat(3000);
+    const tree = new MemoryTree({ leaves: { ...DEVINFO, './Big': big } });
+    const server = await startFakeDmServer((req, i) => {
+      const msg = req.message;
+      const statuses = [hdrStatus(req, 212), ...okStatuses(req)];
+      if (i === 0) {
+        // Package 2: a Get of a big node and the first chunk of a Replace, server package still open.
+        return { message: reply(req, { msgId: 1, final: false, meta: { maxMsgSize: 1500 }, commands: [...statuses, get(10, './Big'),
+          { kind: 'Replace', cmdId: 11, items: [{ target: { locUri: './DevInfo/Man' }, meta: { format: 'chr', size: 8 }, data: 'new-', moreData: true }] }] }) };
+      }
+      if (i === 1) {
+        return { message: reply(req, { msgId: 2, final: false, commands: [...statuses, { kind: 'Replace', cmdId: 12, items: [{ target: { locUri: './DevInfo/Man' }, data: 'name' }] }] }) };
+      }
+      // Keep asking for the client's next message until its package is complete.
+      const done = msg?.body.final === true;
+      return { message: reply(req, { msgId: i + 1, final: done, commands: [...statuses, ...(done ? [] : [{ kind: 'Alert' as const, cmdId: 20, data: 1222, items: [] }])] }) };
+    });
+    try {
+      const report = await agent(server, {}, { tree }).startSession();
+      assert.equal(report.ok, true, report.reason);
+      const chunks = server.requests.slice(1).flatMap((r) => r.message?.body.commands ?? []).filter((c) => c.kind === 'Results');
+      assert.ok(chunks.length >= 4, `only ${chunks.length} chunks`);
+      assert.equal(chunks.map((c) => (c.kind === 'Results' ? String(c.items[0]?.data ?? '') : '')).join(''), big);
+      assert.ok(server.requests.slice(1).every((r) => r.body.byteLength <= 1500));
+      assert.equal(tree.readValue('./DevInfo/Man'), 'new-name');
+      const statuses = server.requests.slice(1).flatMap((r) => statusesOf(r.message)).filter((s) => s.cmd === 'Replace').map((s) => s.data);
+      assert.deepEqual(statuses, [213, 200]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('DeviceAgent Package 0', () => {
   const serverCreds = { username: 'acme-dm', password: 'srvpw', nonce: NONCE };
   const trigger = (over: Partial<Parameters<typeof encodeNotification>[0]> = {}): Uint8Array =>

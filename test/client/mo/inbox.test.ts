@@ -13,6 +13,7 @@ describe('Inbox', () => {
     const tree = sampleTree();
     assert.equal(tree.get('./Inbox', SERVER).status, Status.COMMAND_NOT_ALLOWED);
     assert.equal(tree.get('./Inbox?list=Struct', SERVER).status, Status.COMMAND_NOT_ALLOWED);
+    assert.equal(tree.get('./Inbox?prop=ACL', SERVER).status, Status.COMMAND_NOT_ALLOWED);
   });
 
   it('places an MO instance added to the Inbox where the device keeps that MO (by Meta Type)', () => {

@@ -10,7 +10,7 @@ import {
 import type { ManagementTree } from '../../../src/client/tree/management-tree.js';
 
 /** A simulated device of the fleet. */
-export function fleetProfile(i: number, overrides: Partial<DeviceProfile> = {}): DeviceProfile {
+function fleetProfile(i: number, overrides: Partial<DeviceProfile> = {}): DeviceProfile {
   const devId = `imei:${String(350000000000000 + i)}`;
   return {
     devId, man: 'Contoso', mod: 'WM65-Sim', dmV: '1.2', lang: 'en-US', fwV: '1.0.0', swV: '6.5.0', hwV: 'A', oem: 'Contoso',

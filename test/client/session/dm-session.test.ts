@@ -54,6 +54,14 @@ describe('DmClientSession Package 1', () => {
     assert.match(Buffer.from(package1.body).toString(), /xmlns="SYNCML:SYNCML1\.1"/);
   });
 
+  it('leaves the DM 1.2 Correlator out of a generic alert in a DM 1.1.2 session (WBXML has no token for it)', () => {
+    const alerts = [{ id: 'a', code: 1226, correlator: 'c1', items: [{ source: { locUri: './FwUpdate/x' }, data: '200' }] }];
+    const { package1 } = drive({ verDtd: '1.1', encoding: 'wbxml', alerts });
+    const ga = decodeMessage(package1.body).message.body.commands.at(-1) as AlertCommand;
+    assert.equal(ga.data, 1226);
+    assert.equal(ga.correlator, undefined);
+  });
+
   it('encodes WBXML with the WBXML content type when the account says so', () => {
     const { package1 } = drive({ encoding: 'wbxml' });
     assert.equal(package1.contentType, 'application/vnd.syncml.dm+wbxml');

@@ -113,6 +113,24 @@ describe('DmClientSession server authentication', () => {
     assert.deepEqual(statusTuples(out).at(-1), ['Get', 2, 200]);
   });
 
+  it('does not store a server nonce whose Chal was never sent (the session ended first)', async () => {
+    const { log, onNonce } = nonceLog();
+    const d = drive({ account: serverAccount, onNonce });
+    assert.equal(await d.send(serverMessage([serverHdrStatus(212), { kind: 'Status', cmdId: 2, msgRef: 1, cmdRef: 1, cmd: 'Alert', data: 200 }], { cred: goodCred })), undefined);
+    assert.equal(d.session.outcome?.end, 'completed');
+    assert.deepEqual(log, [], 'the server never saw the new nonce, so the old one stays');
+  });
+
+  it('accepts an MD5 server Cred where Basic is configured, never Basic where MD5 is', async () => {
+    const basicAccount = account({ serverAuth: 'basic', serverCredentials: server });
+    const a = drive({ account: basicAccount });
+    const md5Cred = { meta: { type: 'syncml:auth-md5', format: 'b64' }, data: computeMd5Digest({ username: 'acme-dm', password: 'srvpw', nonce: new Uint8Array(0) }) };
+    assert.equal(statusTuples(await a.send(serverMessage([serverHdrStatus(212), getMod], { cred: md5Cred })))[0]?.[2], 212);
+    const b = drive({ account: serverAccount });
+    const basicCred = { meta: { type: 'syncml:auth-basic', format: 'b64' }, data: encodeBasicCredential('acme-dm', 'srvpw') };
+    assert.equal(statusTuples(await b.send(serverMessage([serverHdrStatus(212), getMod], { cred: basicCred })))[0]?.[2], 401);
+  });
+
   it('executes nothing when the server sends no Cred: 407 + Chal on the SyncHdr and 407 for each command', async () => {
     const tree = new MemoryTree({ leaves: DEVINFO });
     const d = drive({ account: serverAccount, tree });

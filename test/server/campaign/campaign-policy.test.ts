@@ -25,9 +25,9 @@ describe('failureClassOf', () => {
 describe('nextAttemptAt', () => {
   it('retries while attempts are left, after the class delay', () => {
     const policy = { network: { maxAttempts: 3, delayMs: 100 } };
-    assert.equal(nextAttemptAt(policy, 'network', 1, 1000), 1100);
-    assert.equal(nextAttemptAt(policy, 'network', 3, 1000), undefined);
-    assert.equal(nextAttemptAt({}, 'package', 1, 0), undefined);
+    assert.equal(nextAttemptAt(policy, { cls: 'network', attempt: 1, now: 1000 }), 1100);
+    assert.equal(nextAttemptAt(policy, { cls: 'network', attempt: 3, now: 1000 }), undefined);
+    assert.equal(nextAttemptAt({}, { cls: 'package', attempt: 1, now: 0 }), undefined);
     assert.deepEqual(retryRuleOf({}, 'network'), { maxAttempts: 3, delayMs: 30_000 });
   });
 });

@@ -56,12 +56,15 @@ describe('session authentication', () => {
     dev.tree.set('./DevInfo/Man', { data: 'Acme' });
     dev.tree.set('./DevInfo/Mod', { data: 'R1' });
     const replies = await dev.runSession();
-    const withCommands = replies.filter((r) => r.body.commands.some((c) => c.kind !== 'Status'));
-    assert.ok(withCommands.length >= 1);
-    for (const r of replies.filter((x) => hdrStatus(x)?.data !== 401)) {
-      // Cred until the device said 212 to the server's SyncHdr
-      if (r === replies.find((x) => hdrStatus(x)?.data === 212)) assert.ok(r.header.cred);
+    assert.ok(replies.some((r) => r.body.commands.some((c) => c.kind === 'Get')));
+    const accepted = replies.findIndex((r) => hdrStatus(r)?.data === 212);
+    // Every reply up to the device's 212 for the server (its answer to the first accepted reply),
+    // failed attempts included, carries the server Cred with the server id as LocName.
+    for (const r of replies.slice(0, accepted + 1)) {
+      assert.ok(r.header.cred, `reply ${r.header.msgId} has a server Cred`);
+      assert.equal(r.header.source.locName, 'omadm');
     }
+    assert.equal(replies.at(-1)?.header.cred, undefined, 'no Cred once the device answered 212');
     assert.ok(dev.serverCredChecks.length > 0 && dev.serverCredChecks.every(Boolean), 'every server Cred verified');
     const ctx = await t.server.registry.getAuthContext(deviceId('md5-2'));
     assert.equal(encodeNonce(ctx?.serverNonce ?? new Uint8Array()), encodeNonce(dev.serverNonce ?? new Uint8Array()));

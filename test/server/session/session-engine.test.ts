@@ -159,4 +159,18 @@ describe('DM session engine', () => {
     const again = await dev.send(p1);
     assert.deepEqual(again.body, first.body);
   }));
+
+  it('ends an abandoned session when the device starts a new one, so its unanswered jobs go out at once', () => withServer(async (t) => {
+    const dev = await authedDevice(t, 'sup-1');
+    const job = await t.server.queue.enqueue(id('sup-1'), { kind: 'Get', uris: ['./A'] });
+    dev.newSession();
+    await dev.send(dev.package1()); // the Get goes out, then the device drops the session
+    assert.equal((await t.server.queue.get(job.id))?.state, 'sent');
+    dev.tree.set('./A', { data: 'a' });
+    const replies = await dev.runSession();
+    assert.ok(replies[0]?.body.commands.some((c) => c.kind === 'Get'), 'resent in the new session');
+    assert.equal((await t.server.queue.get(job.id))?.state, 'done');
+    const ends = await t.server.events.list({ deviceId: id('sup-1'), type: 'session.end' });
+    assert.ok(ends.items.some((e) => e.type === 'session.end' && e.outcome === 'aborted' && e.detail === 'superseded by a new session'));
+  }));
 });

@@ -1,0 +1,157 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { hdrStatus, okStatuses, reply, startFakeDmServer } from '../../helpers/fake-dm-server.js';
+
+const ENTRY = fileURLToPath(new URL('../../helpers/device-cli-entry.ts', import.meta.url));
+
+/** Runs the CLI in a child process (a real exit code, real stdout / stderr). */
+function omadm(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** An error line: exactly one line, prefixed, no stack trace. */
+function oneLine(stderr: string, pattern: RegExp): void {
+  const lines = stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, `expected one line, got:\n${stderr}`);
+  assert.match(lines[0] ?? '', /^omadm: /);
+  assert.match(lines[0] ?? '', pattern);
+  assert.doesNotMatch(stderr, /\n\s+at /);
+}
+
+describe('omadm device', () => {
+  it('runs one session against a server and prints one line about it', async () => {
+    const server = await startFakeDmServer((req, i) => ({ message: reply(req, { msgId: i + 1, commands: [hdrStatus(req, 212), ...okStatuses(req)] }) }));
+    try {
+      const r = await omadm(['device', '--server', server.url, '--id', 'IMEI:356938035643809', '--auth', 'none']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^IMEI:356938035643809: session \d+ with omadm \(DM 1\.2\): ok, 1 message sent/);
+      assert.equal(server.requests[0]?.message?.header.source.locUri, 'IMEI:356938035643809');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('sends WBXML and DM 1.1.2 when asked', async () => {
+    const server = await startFakeDmServer((req, i) => ({ message: reply(req, { msgId: i + 1, commands: [hdrStatus(req, 212), ...okStatuses(req)] }) }));
+    try {
+      const r = await omadm(['device', '--server', server.url, '--auth', 'none', '--encoding', 'wbxml', '--proto', '1.1']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(server.requests[0]?.encoding, 'wbxml');
+      assert.equal(server.requests[0]?.message?.header.verProto, 'DM/1.1');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('fails with one line and a non-zero exit when the server refuses the credentials', async () => {
+    const server = await startFakeDmServer((req, i) => ({ message: reply(req, { msgId: i + 1, commands: [hdrStatus(req, 401, { chal: { meta: { type: 'syncml:auth-basic', format: 'b64' } } })] }) }));
+    try {
+      const r = await omadm(['device', '--server', server.url, '--auth', 'basic', '--user', 'dev1', '--password', 'wrong']);
+      assert.equal(r.code, 1);
+      oneLine(r.stderr, /refused the client credentials \(SyncHdr Status 401\)/);
+      // A user name Basic cannot carry is a configuration error, said as much.
+      const colon = await omadm(['device', '--server', server.url, '--auth', 'basic', '--user', 'IMEI:1', '--password', 'x']);
+      assert.equal(colon.code, 1);
+      oneLine(colon.stderr, /cannot send syncml:auth-basic credentials for user "IMEI:1": .*must not contain ":"/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('fails with one line on server errors and unreachable servers', async () => {
+    const server = await startFakeDmServer(() => ({ status: 500 }));
+    try {
+      const r = await omadm(['device', '--server', server.url, '--auth', 'none', '--retries', '1', '--backoff', '1']);
+      assert.equal(r.code, 1);
+      oneLine(r.stderr, /server answered HTTP 500 \(gave up after 2 attempts\)/);
+    } finally {
+      await server.close();
+    }
+    const down = await omadm(['device', '--server', 'http://127.0.0.1:9/dm', '--retries', '0']);
+    assert.equal(down.code, 1);
+    oneLine(down.stderr, /cannot reach http:\/\/127\.0\.0\.1:9\/dm: .*ECONNREFUSED/);
+  });
+
+  it('rejects bad options with one line', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['device', '--server', 'dm.example.com'], /--server "dm\.example\.com" is not a URL/],
+      [['device', '--server', 'ftp://dm/'], /--server must be an http:\/\/ or https:\/\/ URL/],
+      [['device', '--server', 'http://x/', '--encoding', 'json'], /--encoding must be xml or wbxml/],
+      [['device', '--server', 'http://x/', '--proto', '2.0'], /--proto must be 1\.1 or 1\.2/],
+      [['device', '--server', 'http://x/', '--profile', '/no/such/file.json'], /cannot read profile \/no\/such\/file\.json: ENOENT/],
+      [['device', '--server', 'http://x/', '--ca', '/no/such/ca.pem'], /cannot read --ca/],
+      [['device', '--server', 'http://x/', '--listen', '--udp-port', '70000'], /--udp-port must be an integer from 0 to 65535/],
+      [['simulate', '--server', 'http://x/', '--count', 'many'], /--count must be an integer/],
+    ];
+    for (const [args, pattern] of cases) {
+      const r = await omadm(args);
+      assert.equal(r.code, 1, `${args.join(' ')} → ${r.stderr}`);
+      oneLine(r.stderr, pattern);
+    }
+  });
+});
+
+describe('omadm device --listen', () => {
+  it('waits for Package 0 on an HTTP port, runs the session it asks for, and stops cleanly on SIGINT', async () => {
+    const server = await startFakeDmServer((req, i) => ({ message: reply(req, { msgId: i + 1, commands: [hdrStatus(req, 212), ...okStatuses(req)] }) }));
+    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'device', '--server', server.url, '--auth', 'none', '--server-password', 'spw', '--listen', '--http-port', '0', '--check-in', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    const waitFor = (re: RegExp): Promise<RegExpMatchArray> => new Promise((resolve) => {
+      const check = (): void => { const m = re.exec(stdout); if (m) resolve(m); };
+      child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); check(); });
+      check();
+    });
+    try {
+      const [, port] = await waitFor(/listening for Package 0 on http port (\d+)/);
+      const { encodeNotification } = await import('../../../src/core/notification/package0.js');
+      const trigger = encodeNotification({ serverId: 'omadm', serverPassword: 'spw', serverNonce: new Uint8Array(0), sessionId: 0xbeef });
+      const res = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: trigger });
+      assert.equal(res.status, 202);
+      await waitFor(/session BEEF with omadm \(DM 1\.2\): ok/);
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      child.kill('SIGINT');
+      assert.equal(await exited, 0, stderr);
+      assert.equal(server.requests[0]?.message?.header.sessionId, 'BEEF');
+    } finally {
+      child.kill();
+      await server.close();
+    }
+  });
+});
+
+describe('omadm simulate', () => {
+  it('runs N devices and prints the summary', async () => {
+    const server = await startFakeDmServer((req) => ({ message: reply(req, { msgId: req.message?.header.msgId ?? 1, commands: [hdrStatus(req, 212), ...okStatuses(req)] }) }));
+    try {
+      const r = await omadm(['simulate', '--server', server.url, '--count', '12', '--concurrency', '4', '--auth', 'none']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^sessions: 12 ok, 0 failed \(12 total\) in [\d.]+ s\nlatency: p50 \d+ ms, p99 \d+ ms, max \d+ ms\n$/);
+      assert.equal(new Set(server.requests.map((q) => q.message?.header.source.locUri)).size, 12);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('exits non-zero with one line when sessions fail, after the summary', async () => {
+    const server = await startFakeDmServer(() => ({ status: 503 }));
+    try {
+      const r = await omadm(['simulate', '--server', server.url, '--count', '3', '--auth', 'none', '--retries', '0']);
+      assert.equal(r.code, 1);
+      assert.match(r.stdout, /sessions: 0 ok, 3 failed/);
+      oneLine(r.stderr, /3 of 3 sessions failed \(first cause: server answered HTTP 503/);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,130 @@
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { computeMd5Digest, md5Secret, verifyMd5Digest } from '../../../src/core/auth/md5-digest.js';
+import { encodeNonce } from '../../../src/core/auth/nonce.js';
+import type { Command, StatusCommand } from '../../../src/core/syncml/message.js';
+import { defaultFleetProfile, deviceProfileFor, type FleetProfile } from '../../../src/client/simulator/fleet-profile.js';
+import { FleetSimulator } from '../../../src/client/simulator/fleet-simulator.js';
+import { formatSummary, percentile, summarize } from '../../../src/client/simulator/fleet-summary.js';
+import { HttpTransport } from '../../../src/client/transport/http-transport.js';
+import type { SessionReport } from '../../../src/client/agent/device-agent.js';
+import { hdrStatus, okStatuses, reply, startFakeDmServer, statusesOf, type FakeReply, type ReceivedRequest } from '../../helpers/fake-dm-server.js';
+
+const transport = new HttpTransport();
+after(() => transport.close());
+const noWait = async (): Promise<void> => undefined;
+
+/**
+ * A DM server that knows the fleet's passwords: it challenges each device (407 + MD5 nonce),
+ * authenticates itself with MD5 using the account's server secret, then reads DevDetail/FwV.
+ */
+function md5Server(profile: FleetProfile, count: number, url: () => string): (req: ReceivedRequest) => FakeReply {
+  const byId = new Map<string, number>();
+  for (let n = 0; n < count; n++) byId.set(deviceProfileFor(profile, n, url()).devId, n);
+  const nonce = new Uint8Array(16).fill(5);
+  return (req) => {
+    const msg = req.message;
+    if (msg === undefined) return { status: 400 };
+    const n = byId.get(msg.header.source.locUri);
+    if (n === undefined) return { status: 403 };
+    const acc = deviceProfileFor(profile, n, url()).accounts[0];
+    const serverCred = { meta: { type: 'syncml:auth-md5', format: 'b64' }, data: computeMd5Digest({ username: acc?.serverId ?? '', password: acc?.serverSecret ?? '', nonce: new Uint8Array(0) }) };
+    const chal = { meta: { type: 'syncml:auth-md5', format: 'b64', nextNonce: encodeNonce(nonce) } };
+    const cred = msg.header.cred;
+    const authed = cred !== undefined && verifyMd5Digest({ digest: cred.data, secret: md5Secret(acc?.clientName ?? '', acc?.clientSecret ?? ''), nonce });
+    const isPackage1 = msg.body.commands.some((c) => c.kind === 'Alert' && c.data === 1201);
+    if (!authed && isPackage1) return { message: reply(req, { msgId: msg.header.msgId, cred: serverCred, commands: [hdrStatus(req, 407, { chal })] }) };
+    const get: Command = { kind: 'Get', cmdId: 9, items: [{ target: { locUri: './DevDetail/FwV' } }] };
+    return { message: reply(req, { msgId: msg.header.msgId, commands: [hdrStatus(req, isPackage1 ? 212 : 200), ...okStatuses(req), ...(isPackage1 ? [get] : [])] }) };
+  };
+}
+
+describe('FleetSimulator', () => {
+  it('runs one MD5-authenticated session per device with distinct devices, sharing a few templates', async () => {
+    const profile = defaultFleetProfile();
+    let url = '';
+    const server = await startFakeDmServer(md5Server(profile, 24, () => url));
+    url = server.url;
+    try {
+      const sim = new FleetSimulator({ serverUrl: url, count: 24, concurrency: 6, profile, transport, sleep: noWait });
+      const seen: number[] = [];
+      const summary = await sim.runRound({ onProgress: (p) => seen.push(p.done) });
+      assert.equal(summary.failed, 0, JSON.stringify(summary.failures));
+      assert.equal(summary.ok, 24);
+      assert.deepEqual(seen, Array.from({ length: 24 }, (_, i) => i + 1));
+      assert.ok(summary.p99Ms >= summary.p50Ms);
+      const devices = new Set(server.requests.map((r) => r.message?.header.source.locUri));
+      assert.equal(devices.size, 24);
+      // Server authenticated: each device answered the server's SyncHdr with 212 and a fresh nonce.
+      const second = server.requests.filter((r) => r.message?.header.msgId === 2);
+      assert.ok(second.every((r) => statusesOf(r.message)[0]?.data === 212 && (statusesOf(r.message)[0] as StatusCommand).chal !== undefined));
+      // Get FwV answered from each device's own firmware version.
+      const fw = server.requests.filter((r) => r.message?.header.msgId === 3).map((r) => r.message?.body.commands.find((c) => c.kind === 'Results'));
+      assert.equal(fw.length, 24);
+      assert.ok(sim.templates <= 9, `templates: ${sim.templates}`);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('counts failures by cause and keeps going', async () => {
+    const server = await startFakeDmServer(() => ({ status: 503 }));
+    try {
+      const profile: FleetProfile = { ...defaultFleetProfile(), account: { authPref: 'NONE', connRetryFreq: 1 } };
+      const sim = new FleetSimulator({ serverUrl: server.url, count: 5, concurrency: 2, profile, transport, sleep: noWait });
+      const summary = await sim.runRound();
+      assert.equal(summary.failed, 5);
+      assert.equal(summary.failures.length, 1);
+      assert.equal(summary.failures[0]?.count, 5);
+      assert.match(summary.failures[0]?.reason ?? '', /HTTP 503 \(gave up after 2 attempts\)/);
+      assert.equal(server.requests.length, 10);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('checks the whole fleet in periodically with one timer and stops cleanly', async () => {
+    const server = await startFakeDmServer((req) => ({ message: reply(req, { msgId: 1, commands: [hdrStatus(req, 212), ...okStatuses(req)] }) }));
+    try {
+      const profile: FleetProfile = { ...defaultFleetProfile(), account: { authPref: 'NONE' } };
+      const sim = new FleetSimulator({ serverUrl: server.url, count: 3, profile, transport, sleep: noWait });
+      const rounds: number[] = [];
+      let twice!: () => void;
+      const done = new Promise<void>((resolve) => { twice = resolve; });
+      const stop = sim.startCheckIns({ intervalMs: 5, onRound: (s) => { rounds.push(s.ok); if (rounds.length === 2) twice(); } });
+      await done;
+      await stop();
+      const after = server.requests.length;
+      await new Promise((r) => setTimeout(r, 30));
+      assert.equal(server.requests.length, after, 'no sessions after stop');
+      assert.deepEqual(rounds.slice(0, 2), [3, 3]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a device count that is not a positive integer', () => {
+    assert.throws(() => new FleetSimulator({ serverUrl: 'http://x/', count: 0, profile: defaultFleetProfile(), transport }), /positive integer/);
+  });
+});
+
+describe('fleet summary', () => {
+  const report = (ms: number, ok = true, reason?: string): SessionReport => ({
+    ok, end: ok ? 'completed' : 'unreachable', ...(reason !== undefined ? { reason } : {}), serverId: 's', sessionId: '1', verDtd: '1.2', messagesSent: 2, commandsExecuted: 1, durationMs: ms,
+  });
+
+  it('computes nearest-rank percentiles', () => {
+    const xs = Array.from({ length: 100 }, (_, i) => i + 1);
+    assert.equal(percentile(xs, 50), 50);
+    assert.equal(percentile(xs, 99), 99);
+    assert.equal(percentile([], 50), 0);
+    assert.equal(percentile([7], 99), 7);
+  });
+
+  it('groups failure reasons that differ only by port and prints a short summary', () => {
+    const s = summarize([report(10), report(30), report(5, false, 'cannot reach http://h:4001/dm: refused'), report(5, false, 'cannot reach http://h:4002/dm: refused')], 1500);
+    assert.deepEqual(s.failures, [{ reason: 'cannot reach http://h:*/dm: refused', count: 2 }]);
+    const text = formatSummary(s);
+    assert.match(text, /^sessions: 2 ok, 2 failed \(4 total\) in 1\.5 s\nlatency: p50 \d+ ms, p99 30 ms, max 30 ms\nfailed: 2 × cannot reach/);
+  });
+});
