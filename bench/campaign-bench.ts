@@ -78,18 +78,18 @@ try {
   process.stdout.write(`  ${((Date.now() - t1) / 1000).toFixed(1)} s, ${checkins.filter((r) => !r.ok).length} failed\n`);
 
   const image = new Uint8Array(Buffer.concat([Buffer.from(encodeSimulatedFirmware({ fwV: '2.0', mod: 'SIM-1' })), Buffer.alloc(Math.max(0, PACKAGE_BYTES - 64), 0x20)]));
-  const pkg = await api<FirmwareDto>(base, 'POST', '/api/firmware?name=Bench&version=2.0', image, { 'content-type': 'application/octet-stream' });
+  const pkg = await api<FirmwareDto>(base, 'POST', '/api/firmware?name=Bench&version=2.0', image, { 'content-type': 'application/octet-stream', authorization: `Bearer ${token}` });
   const started = Date.now();
   const c = await api<CampaignDto>(base, 'POST', '/api/campaigns', {
     name: 'bench', packageId: pkg.id, fumoNode: 'Pkg', start: true, deviceTimeoutMs: 120_000, rollout: { maxInFlight: IN_FLIGHT },
-  });
+  }, { authorization: `Bearer ${token}` });
   process.stdout.write(`campaign ${c.id}: ${DEVICES} devices, ${IN_FLIGHT} in flight, ${image.byteLength}-byte package\n`);
   let s: CampaignStatusDto;
   let lastLine = 0;
   for (;;) {
     await new Promise((r) => setTimeout(r, 1000));
     await sample();
-    s = await api<CampaignStatusDto>(base, 'GET', `/api/campaigns/${c.id}/status`);
+    s = await api<CampaignStatusDto>(base, 'GET', `/api/campaigns/${c.id}/status`, undefined, { authorization: `Bearer ${token}` });
     if (Date.now() - lastLine > 10_000) {
       lastLine = Date.now();
       process.stdout.write(`  ${((Date.now() - started) / 1000).toFixed(0)} s: ${s.byState.succeeded} updated, ${s.inFlight} in flight, ${s.byState.failed + s.byState.timed_out} failed, server RSS peak ${(peak / MB).toFixed(0)} MB\n`);

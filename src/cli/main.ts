@@ -3,6 +3,13 @@
 import { Command, CommanderError } from 'commander';
 import { registerCodecCommands } from './commands/codec.js';
 import { registerNotificationCommands } from './commands/notification.js';
+import { registerServerCommands } from './commands/serve.js';
+import { registerDeviceCommands } from './commands/device.js';
+import { registerCpCommands } from './commands/cp.js';
+import { registerBootstrapCommands } from './commands/bootstrap.js';
+import { registerFirmwareCommands } from './commands/firmware.js';
+import { registerCampaignCommands } from './commands/campaign.js';
+import { startDemoFleet } from './demo-fleet.js';
 import { describeError } from './io.js';
 
 const program = new Command();
@@ -13,8 +20,14 @@ program
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
+registerServerCommands(program, { startDemo: (server, count) => startDemoFleet(server, count) });
+registerDeviceCommands(program);
+registerFirmwareCommands(program);
+registerCampaignCommands(program);
+registerBootstrapCommands(program);
 registerCodecCommands(program);
 registerNotificationCommands(program);
+registerCpCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,10 +1,13 @@
 /**
  * Composition root of the DM server (house style §2: the only place that picks a store backend):
- * store → services (registry, queue, events, notifications) → session engine → HTTP(S) with the
- * DM endpoint, the REST API and /metrics.
+ * store → services (registry, queue, events, notifications) → session engine, FUMO module and
+ * Client Provisioning bootstrap → HTTP(S) with the DM endpoint, the firmware downloads, the REST
+ * API and /metrics.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { ConfigError, ErrorCode } from '../core/errors.js';
@@ -25,6 +28,8 @@ import { restApi } from './api/rest-api.js';
 import { TokenVerifier, readServerInfo, serverInfoPath, writeServerInfo } from './api/api-tokens.js';
 import { ApiTokenRegistry } from './registry/api-token-registry.js';
 import { WebhookDispatcher, type WebhookFetch } from './api/webhooks.js';
+import { createFumoModule, type FumoModule, type FumoModuleOptions } from './campaign/fumo-module.js';
+import { BootstrapService } from './bootstrap/bootstrap-service.js';
 
 /** Options of {@link createServer}. */
 export interface CreateServerOptions {
@@ -40,6 +45,8 @@ export interface CreateServerOptions {
   readonly webhookFetch?: WebhookFetch;
   /** Also export Node.js process metrics on /metrics. Default false. */
   readonly processMetrics?: boolean;
+  /** Campaign tuning (tests shorten the ticker). */
+  readonly fumo?: Pick<FumoModuleOptions, 'tickIntervalMs' | 'maxWakesPerAttempt' | 'onInstallNotify'>;
 }
 
 /** A running (or ready to run) DM server. */
@@ -53,6 +60,10 @@ export interface DmServer {
   readonly notifications: NotificationService;
   readonly sessions: SessionManager;
   readonly metrics: ServerMetrics;
+  /** Firmware packages and FUMO campaigns. */
+  readonly fumo: FumoModule;
+  /** Client Provisioning bootstrap (`POST /api/devices/:id/bootstrap`). */
+  readonly bootstrap: BootstrapService;
   readonly logger: Logger;
   /** The admin API token when this start created it (print it once), else the one from the token file. */
   readonly adminToken: string | undefined;
@@ -62,7 +73,7 @@ export interface DmServer {
   listen(): Promise<string>;
   /** Base URL once listening. */
   readonly url: string | undefined;
-  /** Stops listening, ends the sweeper and webhooks, closes the store it opened. */
+  /** Stops listening, ends the sweeper, campaigns and webhooks, closes the stores it opened. */
   close(): Promise<void>;
 }
 
@@ -87,7 +98,8 @@ export async function createServer(opts: CreateServerOptions): Promise<DmServer>
   });
   const queue = new CommandQueue({ store, clock, events });
   const udp = opts.transports === undefined ? new UdpPushTransport() : undefined;
-  const notifications = new NotificationService({ store, clock, events, transports: opts.transports ?? { udp: udp as UdpPushTransport } });
+  const transports = opts.transports ?? { udp: udp as UdpPushTransport };
+  const notifications = new NotificationService({ store, clock, events, transports });
   const metrics = new ServerMetrics({ defaultMetrics: opts.processMetrics === true, jobCounts: () => countJobs(queue) });
   const sessions = new SessionManager({
     store, queue, registry, events, metrics, clock, logger, idleTimeoutMs: cfg.session.idleTimeoutMs, nodeId: cfg.nodeId, ownerId,
@@ -101,7 +113,26 @@ export async function createServer(opts: CreateServerOptions): Promise<DmServer>
     forceCloseConnections: true,
     ...(cfg.tls ? { https: tlsOptions(cfg) } : {}),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
+
+  let url: string | undefined;
+  // Devices must reach package downloads and the DM endpoint: the configured public URL, else
+  // the address this server listens on (known only once it listens, hence functions).
+  const baseUrl = (): string => (cfg.publicUrl ?? url ?? '').replace(/\/+$/, '');
+  // An in-memory core store gets an in-memory FUMO database and a throw-away package directory.
+  const tempDataDir = cfg.db === ':memory:' ? mkdtempSync(join(tmpdir(), 'omadm-fumo-')) : undefined;
+  const fumo = createFumoModule({
+    store, queue, events, notifier: notifications, clock,
+    dbPath: cfg.db === ':memory:' ? ':memory:' : `${cfg.db}.fumo`,
+    dataDir: tempDataDir ?? dirname(cfg.db),
+    publicUrl: cfg.publicUrl ?? baseUrl,
+    log: { info: (m) => logger.info(m), warn: (m) => logger.warn(m), debug: (m) => logger.debug(m) },
+    ...opts.fumo,
+  });
+  const bootstrap = new BootstrapService({ registry, transports, events, serverId: cfg.serverId, serverUrl: () => (baseUrl() === '' ? undefined : `${baseUrl()}/dm`) });
+
   await app.register(dmEndpoint, { handler: engine, metrics, maxBodyBytes: cfg.session.maxBodyBytes });
+  // Devices fetch PkgURL anonymously (reference §1.11): outside the API's token check.
+  fumo.registerDownloadRoutes(app);
 
   const tokenFile = cfg.api.tokenFile ?? (cfg.db === ':memory:' ? undefined : serverInfoPath(cfg.db));
   const tokens = new TokenVerifier(store.apiTokens, clock);
@@ -114,7 +145,9 @@ export async function createServer(opts: CreateServerOptions): Promise<DmServer>
       adminToken = (await new ApiTokenRegistry({ store, clock }).create({ name: 'admin', scopes: ['admin'] })).token;
       adminTokenCreated = true;
     }
-    await app.register(restApi, { registry, queue, events, notifications, sessions, metrics, tokens, clock, nodeId: cfg.nodeId, defaultAuthType: cfg.auth.defaultClientAuth });
+    await app.register(restApi, {
+      registry, queue, events, notifications, sessions, metrics, tokens, clock, fumo, bootstrap, nodeId: cfg.nodeId, defaultAuthType: cfg.auth.defaultClientAuth,
+    });
   }
   const webhooks = new WebhookDispatcher({ hooks: cfg.webhooks, events, logger, ...(opts.webhookFetch ? { fetch: opts.webhookFetch } : {}) });
 
@@ -122,9 +155,8 @@ export async function createServer(opts: CreateServerOptions): Promise<DmServer>
   sessions.start();
   webhooks.start();
 
-  let url: string | undefined;
   const server: DmServer = {
-    config: cfg, app, store, registry, queue, events, notifications, sessions, metrics, logger, adminToken, adminTokenCreated,
+    config: cfg, app, store, registry, queue, events, notifications, sessions, metrics, fumo, bootstrap, logger, adminToken, adminTokenCreated,
     get url() {
       return url;
     },
@@ -135,15 +167,19 @@ export async function createServer(opts: CreateServerOptions): Promise<DmServer>
       const host = cfg.host === '0.0.0.0' || cfg.host === '::' ? '127.0.0.1' : cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;
       url = `${cfg.tls ? 'https' : 'http'}://${host}:${port}`;
       if (tokenFile && adminToken !== undefined) writeServerInfo(tokenFile, { url: cfg.publicUrl ?? url, token: adminToken, pid: process.pid });
+      // Campaigns resume only now: their PkgURLs need the address this server listens on.
+      await fumo.open();
       logger.info({ url, node: cfg.nodeId, db: cfg.db, tls: cfg.tls !== undefined }, 'omadm server listening');
       return url;
     },
     async close() {
       sessions.stop();
       await app.close();
+      await fumo.close();
       await webhooks.stop();
       await udp?.close();
       if (ownStore) await store.close();
+      if (tempDataDir !== undefined) rmSync(tempDataDir, { recursive: true, force: true });
       logger.info('omadm server stopped');
     },
   };

@@ -1,7 +1,7 @@
 /**
  * End to end: the real DM server bootstraps a simulated device that has no DM account. The
- * server creates the device's credentials and pushes a signed w7 document over its UDP push
- * transport; the device checks the MAC with the PIN its user types, installs the account and,
+ * server (createServer's own BootstrapService, also reached over REST) creates the device's
+ * credentials and pushes a signed w7 document over its UDP push transport; the device checks the MAC with the PIN its user types, installs the account and,
  * because of INIT, opens its first session, which both sides authenticate with MD5.
  */
 import { after, before, describe, it } from 'node:test';
@@ -16,8 +16,8 @@ import { createPushRouter } from '../../src/client/provisioning/push-router.js';
 import type { UiHandler } from '../../src/client/session/ui-handler.js';
 import { HttpTransport } from '../../src/client/transport/http-transport.js';
 import type { ManagementTree } from '../../src/client/tree/management-tree.js';
-import { BootstrapService } from '../../src/server/bootstrap/bootstrap-service.js';
-import { UdpPushTransport } from '../../src/server/notify/udp-push-transport.js';
+import type { BootstrapDto } from '../../src/server/bootstrap/bootstrap-routes.js';
+import type { BootstrapService } from '../../src/server/bootstrap/bootstrap-service.js';
 import { deviceId } from '../../src/server/store/store.js';
 import { bareTree } from '../helpers/cp-device.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
@@ -52,17 +52,14 @@ async function handset(devId: string, pin: string, transport: HttpTransport): Pr
 
 describe('Client Provisioning bootstrap, server to device', () => {
   let ts: TestServer;
-  let udp: UdpPushTransport;
   let bootstrap: BootstrapService;
   const http = new HttpTransport({ timeoutMs: 10_000 });
 
   before(async () => {
     ts = await startTestServer({ serverId: SERVER_ID });
-    udp = new UdpPushTransport();
-    bootstrap = new BootstrapService({ registry: ts.server.registry, transports: { udp }, serverId: SERVER_ID, serverUrl: ts.dmUrl });
+    bootstrap = ts.server.bootstrap;
   });
   after(async () => {
-    await udp.close();
     http.close();
     await ts.close();
   });
@@ -96,6 +93,7 @@ describe('Client Provisioning bootstrap, server to device', () => {
       const events = (await ts.server.events.list({ deviceId: deviceId(h.devId) })).items.map((e) => e.type);
       assert.ok(events.includes('session.end'), events.join(', '));
       assert.ok(!events.includes('auth.failure'), 'the bootstrap credentials were accepted at the first attempt');
+      assert.ok(events.includes('bootstrap.sent'), events.join(', '));
       // Both sides moved on to fresh nonces: the ones from the bootstrap were spent.
       const ctx = await ts.server.registry.getAuthContext(deviceId(h.devId));
       const bootNonce = account?.client.nonce;
@@ -109,7 +107,13 @@ describe('Client Provisioning bootstrap, server to device', () => {
   it('changes nothing on the device when its user types the wrong PIN', async () => {
     const h = await handset('IMEI:356938035643809', '0000', http);
     try {
-      await bootstrap.bootstrap(deviceId(h.devId), { sec: 'USERPIN', pin: '4321', pushAddress: { type: 'udp', host: '127.0.0.1', port: h.listener.port } });
+      // Over the REST route this time, behind the admin token.
+      const res = await fetch(`${ts.url}/api/devices/${encodeURIComponent(h.devId)}/bootstrap`, {
+        method: 'POST', headers: { authorization: `Bearer ${ts.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ sec: 'USERPIN', pin: '4321', pushAddress: { type: 'udp', host: '127.0.0.1', port: h.listener.port } }),
+      });
+      assert.equal(res.status, 200, await res.clone().text());
+      assert.equal(((await res.json()) as BootstrapDto).serverUrl, ts.dmUrl);
       const verdict = await h.nextVerdict();
       assert.equal(verdict.accepted, false);
       assert.deepEqual(readDmAccounts(h.tree), []);

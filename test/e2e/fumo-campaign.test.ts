@@ -49,14 +49,14 @@ async function registerOverRest(base: string, token: string, ids: readonly strin
   }));
 }
 
-async function statusOf(base: string, id: string): Promise<CampaignStatusDto> {
-  return api<CampaignStatusDto>(base, 'GET', `/api/campaigns/${id}/status`);
+async function statusOf(base: string, token: string, id: string): Promise<CampaignStatusDto> {
+  return api<CampaignStatusDto>(base, 'GET', `/api/campaigns/${id}/status`, undefined, { authorization: `Bearer ${token}` });
 }
 
-async function until(base: string, id: string, done: (s: CampaignStatusDto) => boolean, ms: number): Promise<CampaignStatusDto> {
+async function until(base: string, token: string, id: string, done: (s: CampaignStatusDto) => boolean, ms: number): Promise<CampaignStatusDto> {
   const end = Date.now() + ms;
   for (;;) {
-    const s = await statusOf(base, id);
+    const s = await statusOf(base, token, id);
     if (done(s)) return s;
     if (Date.now() > end) throw new Error(`campaign ${id}: condition not reached in ${ms} ms: ${JSON.stringify({ state: s.campaign.state, byState: s.byState })}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -89,23 +89,24 @@ describe(`a FUMO campaign over ${COUNT} devices with a 10 % failure profile`, ()
     const base = proc.url;
     fleet.connect(`${base}/dm`);
     const token = (JSON.parse((await import('node:fs')).readFileSync(`${db}.server.json`, 'utf8')) as { token: string }).token;
+    const auth = { authorization: `Bearer ${token}` };
     await registerOverRest(base, token, fleet.ids);
     const checkins = await fleet.checkIn();
     assert.ok(checkins.every((r) => r.ok), 'every device checks in');
 
     const image = new Uint8Array(Buffer.concat([Buffer.from(encodeSimulatedFirmware({ fwV: '2.0', mod: 'SIM-1' })), Buffer.alloc(20_000, 0x20)]));
-    const pkg = await api<FirmwareDto>(base, 'POST', '/api/firmware?name=Image%202.0&version=2.0&models=SIM-1', image, { 'content-type': 'application/octet-stream' });
+    const pkg = await api<FirmwareDto>(base, 'POST', '/api/firmware?name=Image%202.0&version=2.0&models=SIM-1', image, { 'content-type': 'application/octet-stream', ...auth });
     const c = await api<CampaignDto>(base, 'POST', '/api/campaigns', {
       name: 'fleet', packageId: pkg.id, fumoNode: 'Pkg', start: true, retry: RETRY, deviceTimeoutMs: 20_000,
       selection: { models: ['SIM-1'] }, rollout: { wavePercent: 25, maxInFlight: 40, failureThreshold: 0.5 },
-    });
+    }, auth);
     assert.equal(c.waveCount, 4);
 
     // Kill the server once about a third of the devices are done, then restart it on the same database.
-    await until(base, c.id, (s) => s.finished >= COUNT / 3, 120_000);
+    await until(base, token, c.id, (s) => s.finished >= COUNT / 3, 120_000);
     await proc.kill();
     proc = await startFumoServerProcess({ db, port, gatewayUrl: fleet.gatewayUrl });
-    const s = await until(base, c.id, (x) => x.campaign.state === 'completed', 200_000);
+    const s = await until(base, token, c.id, (x) => x.campaign.state === 'completed', 200_000);
 
     const expected = failures.expectedCounts(fleet.ids);
     const ok = expected.get('ok') ?? 0;

@@ -1,15 +1,14 @@
 /**
- * A real DM server with the FUMO module mounted (firmware download routes, firmware and campaign
- * API), pushing Package 0 to an HTTP "SMS gateway". Used in-process by the FUMO end-to-end tests
- * and as a child process (fumo-server-entry.ts) by the kill-and-restart test and the benchmark.
- * The lead's create-server.ts wiring replaces this once it mounts the module itself.
+ * A real DM server — createServer's own wiring, with the FUMO module mounted (firmware download
+ * routes, firmware and campaign API behind the admin token) — pushing Package 0 to an HTTP "SMS
+ * gateway". Used in-process by the FUMO end-to-end tests and as a child process
+ * (fumo-server-entry.ts) by the kill-and-restart test and the benchmark.
  */
-import { dirname } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { createFumoModule, type FumoModule } from '../../src/server/campaign/fumo-module.js';
+import type { FumoModule } from '../../src/server/campaign/fumo-module.js';
 import { resolveConfig } from '../../src/server/config.js';
 import { createServer, type DmServer } from '../../src/server/create-server.js';
 import { HttpWebhookPushTransport } from '../../src/server/notify/http-webhook-push-transport.js';
@@ -22,6 +21,8 @@ export interface FumoServer {
   readonly fumo: FumoModule;
   readonly url: string;
   readonly dmUrl: string;
+  /** Admin API token (`Authorization: Bearer …`). */
+  readonly token: string;
   close(): Promise<void>;
 }
 
@@ -37,7 +38,7 @@ export interface FumoServerOptions {
   readonly beforeListen?: (app: DmServer['app']) => void;
 }
 
-/** Starts the server and resumes campaigns. */
+/** Starts the server (which resumes campaigns once it listens). */
 export async function startFumoServer(o: FumoServerOptions): Promise<FumoServer> {
   const db = o.db ?? join(mkdtempSync(join(tmpdir(), 'omadm-fumo-e2e-')), 'omadm.db');
   const cfg = resolveConfig({
@@ -49,24 +50,13 @@ export async function startFumoServer(o: FumoServerOptions): Promise<FumoServer>
   const server = await createServer({
     config: cfg, logger,
     transports: { sms: new HttpWebhookPushTransport({ url: o.gatewayUrl, attempts: 3, backoffMs: 100, timeoutMs: 5000 }) },
+    fumo: { tickIntervalMs: o.tickIntervalMs ?? 200 },
   });
-  let url = '';
-  const fumo = createFumoModule({
-    store: server.store, queue: server.queue, events: server.events, notifier: server.notifications,
-    dbPath: `${db}.fumo`, dataDir: dirname(db), publicUrl: () => url, tickIntervalMs: o.tickIntervalMs ?? 200,
-    log: { info: (m) => logger.info(m), warn: (m) => logger.warn(m), debug: (m) => logger.debug(m) },
-  });
-  fumo.registerDownloadRoutes(server.app);
-  fumo.registerApiRoutes(server.app);
   o.beforeListen?.(server.app);
-  url = await server.listen();
-  await fumo.open();
+  const url = await server.listen();
   return {
-    server, fumo, url, dmUrl: `${url}/dm`,
-    async close() {
-      await fumo.close();
-      await server.close();
-    },
+    server, fumo: server.fumo, url, dmUrl: `${url}/dm`, token: server.adminToken ?? '',
+    close: () => server.close(),
   };
 }
 

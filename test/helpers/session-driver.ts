@@ -74,7 +74,7 @@ export function drive(options: Partial<DmClientSessionOptions> & { tree?: Memory
 }
 
 /** Statuses of a message as compact tuples `[cmd, cmdRef, data]`. */
-export function statusTuples(msg: SyncMLMessage | undefined): Array<[string, number, number]> {
+export function statusTuples(msg: SyncMLMessage | undefined): Array<[string, number | undefined, number]> {
   return (msg?.body.commands ?? []).filter((c): c is StatusCommand => c.kind === 'Status').map((s) => [s.cmd, s.cmdRef, s.data]);
 }
 

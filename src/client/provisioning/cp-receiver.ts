@@ -8,7 +8,7 @@
 import { AlertCode } from '../../core/constants/alert.js';
 import type { DecodeLimits } from '../../core/codec/element.js';
 import { DmError, ErrorCode } from '../../core/errors.js';
-import { decodeCpPush, isCpContentType, type DecodedCpPush } from '../../core/provisioning/cp-push.js';
+import { decodeCpPush, isCpContentType, WM_CFGMGR_APP_ID, type DecodedCpPush } from '../../core/provisioning/cp-push.js';
 import { needsUserPin, verifyCpMac, type CpSecMethod } from '../../core/provisioning/cp-security.js';
 import { decodeCpWbxml } from '../../core/provisioning/cp-wbxml.js';
 import { decodeCpXml } from '../../core/provisioning/cp-xml.js';
@@ -43,11 +43,19 @@ export type CpPushVerdict =
   | { readonly accepted: true; readonly sec?: CpSecMethod; readonly accounts: readonly InstalledAccount[] }
   | { readonly accepted: false; readonly reason: string; readonly code: ErrorCode };
 
-/** True when the bytes are a WSP push of a provisioning document (cheap: headers only). */
+/**
+ * True when the bytes are a WSP push meant for Client Provisioning (cheap: headers only): its
+ * content type is a provisioning document (0x35 / 0x36), or it is addressed to the Windows
+ * Mobile configuration manager (`x-wap-microsoft:cfgmgr.ua`, reference §1.12). A push to that
+ * application with another content type is then refused by {@link receiveCpPush}, not taken
+ * for a Package 0.
+ */
 export function isCpPush(bytes: Uint8Array): boolean {
   if (bytes.byteLength < 3 || bytes[1] !== PDU_TYPE_PUSH) return false;
   try {
-    return isCpContentType(decodeWapPush(bytes).contentType);
+    const push = decodeWapPush(bytes);
+    const app = push.applicationId;
+    return isCpContentType(push.contentType) || (typeof app === 'string' && app.trim().toLowerCase() === WM_CFGMGR_APP_ID);
   } catch {
     return false;
   }

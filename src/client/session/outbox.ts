@@ -7,7 +7,6 @@
 import { encodeMessage, type Encoding } from '../../core/codec/message-codec.js';
 import type { DmElement } from '../../core/codec/element.js';
 import type { Command, Item, ItemData, ResultsCommand, StatusCommand, SyncHdr, SyncMLMessage } from '../../core/syncml/message.js';
-import { BLANK_CMD_REF } from './handlers/exec-context.js';
 import { dataByteLength } from './large-object.js';
 
 /** A message ready to send. */
@@ -194,20 +193,6 @@ export function compose(header: SyncHdr, cmds: readonly Command[], final: boolea
 }
 
 function withCmdId(c: Command, cmdId: number): Command {
-  if (c.kind === 'Status' && c.cmdRef === BLANK_CMD_REF) return blankRefStatus(c, cmdId);
   if (c.kind === 'Unknown') return c;
   return { ...c, cmdId };
-}
-
-/**
- * A Status whose command had no CmdID: the model's CmdRef is a number, so this one is written as
- * a raw element with an empty `<CmdRef/>` (RepPro: CmdRef is required, its value unknown).
- */
-function blankRefStatus(s: StatusCommand, cmdId: number): Command {
-  const leaf = (name: string, text: string): DmElement => ({ name, children: text === '' ? [] : [text] });
-  const element: DmElement = {
-    name: 'Status',
-    children: [leaf('CmdID', String(cmdId)), leaf('MsgRef', String(s.msgRef)), leaf('CmdRef', ''), leaf('Cmd', s.cmd), leaf('Data', String(s.data))],
-  };
-  return { kind: 'Unknown', cmdId, name: 'Status', element };
 }

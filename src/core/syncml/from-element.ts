@@ -154,6 +154,7 @@ function statusFrom(e: DmElement): StatusCommand {
   let cmdId: number | undefined;
   let msgRef: number | undefined;
   let cmdRef: number | undefined;
+  let hasCmdRef = false;
   let cmd = '';
   let data: number | undefined;
   const targetRefs: string[] = [];
@@ -166,7 +167,8 @@ function statusFrom(e: DmElement): StatusCommand {
     switch (c.name) {
       case 'CmdID': cmdId = optionalInt(c); break;
       case 'MsgRef': msgRef = intOf(c, 'Status/MsgRef'); break;
-      case 'CmdRef': cmdRef = intOf(c, 'Status/CmdRef'); break;
+      // A blank CmdRef answers a command that had no CmdID (OMA-TS-DM_RepPro: Status 400, blank CmdRef).
+      case 'CmdRef': cmdRef = trimmed(c) === '' ? undefined : intOf(c, 'Status/CmdRef'); hasCmdRef = true; break;
       case 'Cmd': cmd = trimmed(c); break;
       case 'TargetRef': targetRefs.push(trimmed(c)); break;
       case 'SourceRef': sourceRefs.push(trimmed(c)); break;
@@ -180,7 +182,7 @@ function statusFrom(e: DmElement): StatusCommand {
   if (data === undefined) invalid('Status without Data', 'SyncBody/Status');
   // MsgRef is optional in the DTD: absent means "the message this one answers" (resolved by the session).
   return withOptional(
-    { kind: 'Status', cmdId, msgRef: msgRef ?? 0, cmdRef: cmdRef ?? 0, cmd, data },
+    { kind: 'Status', cmdId, msgRef: msgRef ?? 0, cmdRef: hasCmdRef ? cmdRef : 0, cmd, data },
     {
       targetRefs: targetRefs.length ? targetRefs : undefined,
       sourceRefs: sourceRefs.length ? sourceRefs : undefined,

@@ -123,7 +123,8 @@ export interface SequenceCommand extends CommandBase {
 export interface StatusCommand extends CommandBase {
   readonly kind: 'Status';
   readonly msgRef: number;
-  readonly cmdRef: number;
+  /** CmdID of the command answered (0 = SyncHdr); undefined = blank CmdRef, answering a command that had no CmdID. */
+  readonly cmdRef: number | undefined;
   readonly cmd: string;
   readonly targetRefs?: readonly string[];
   readonly sourceRefs?: readonly string[];

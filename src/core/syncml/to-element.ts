@@ -55,7 +55,7 @@ function command(c: Command, o: ToElementOptions): DmElement {
       for (const inner of c.commands) out.push(command(inner, o));
       break;
     case 'Status':
-      out.push(leaf('MsgRef', String(c.msgRef)), leaf('CmdRef', String(c.cmdRef)), leaf('Cmd', c.cmd));
+      out.push(leaf('MsgRef', String(c.msgRef)), leaf('CmdRef', c.cmdRef === undefined ? '' : String(c.cmdRef)), leaf('Cmd', c.cmd));
       for (const r of c.targetRefs ?? []) out.push(leaf('TargetRef', r));
       for (const r of c.sourceRefs ?? []) out.push(leaf('SourceRef', r));
       if (c.cred) out.push(cred(c.cred));

@@ -1,20 +1,9 @@
 /** The OpenAPI 3.0 description of the REST API, served at /api/openapi.json. */
 
-type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
+import { commonErrors as errors, idParam, int, json, type Json, page, q, ref, str, time } from './openapi-json.js';
+import { bootstrapPaths, bootstrapSchemas, fumoPaths, fumoSchemas } from './openapi-fumo.js';
 
-const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
-const str: Json = { type: 'string' };
-const int: Json = { type: 'integer' };
-const time: Json = { type: 'string', format: 'date-time' };
-const page = (item: string): Json => ({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref(item) }, nextCursor: str } });
-const json = (schema: Json, description = 'OK'): Json => ({ description, content: { 'application/json': { schema } } });
-const errors: Record<string, Json> = {
-  '400': json(ref('Error'), 'Invalid request (ERR_API_VALIDATION, ERR_QUEUE_COMMAND_INVALID)'),
-  '401': json(ref('Error'), 'Missing or invalid bearer token (ERR_API_UNAUTHORIZED)'),
-};
 const notFound: Json = json(ref('Error'), 'Not found (ERR_REGISTRY_DEVICE_NOT_FOUND, ERR_QUEUE_JOB_NOT_FOUND)');
-const q = (name: string, description: string, schema: Json = str): Json => ({ name, in: 'query', required: false, description, schema });
-const idParam = (what: string): Json => ({ name: 'id', in: 'path', required: true, description: `${what} id (URL-encoded)`, schema: str });
 const paging: Json[] = [q('cursor', 'nextCursor of the previous page'), q('limit', 'page size 1..1000 (default 100)', int), q('order', 'asc (default) or desc', { type: 'string', enum: ['asc', 'desc'] })];
 
 const item: Json = { type: 'object', required: ['uri'], properties: { uri: str, data: str, base64: { type: 'boolean' }, format: str, type: str } };
@@ -29,8 +18,17 @@ const command: Json = {
   },
 };
 
+/** What {@link openApiDocument} describes. */
+export interface OpenApiOptions {
+  readonly version: string;
+  /** Include the firmware and campaign routes. */
+  readonly fumo?: boolean;
+  /** Include `POST /api/devices/{id}/bootstrap`. */
+  readonly bootstrap?: boolean;
+}
+
 /** Builds the OpenAPI document. */
-export function openApiDocument(opts: { version: string }): Json {
+export function openApiDocument(opts: OpenApiOptions): Json {
   const sec: Json = [{ bearer: [] }];
   return {
     openapi: '3.0.3',
@@ -82,6 +80,8 @@ export function openApiDocument(opts: { version: string }): Json {
         JobResults: { type: 'object', required: ['id', 'state', 'results'], properties: { id: str, state: str, status: int, results: { type: 'array', items: ref('StoredItem') } } },
         Event: { type: 'object', required: ['id', 'at', 'type', 'deviceId'], additionalProperties: true, properties: { id: str, at: time, type: str, deviceId: str } },
         Wake: { type: 'object', required: ['deviceId', 'dmSessionId', 'transport'], properties: { deviceId: str, dmSessionId: int, transport: str } },
+        ...(opts.fumo === true ? fumoSchemas() : {}),
+        ...(opts.bootstrap === true ? bootstrapSchemas() : {}),
       },
     },
     security: sec,
@@ -117,6 +117,8 @@ export function openApiDocument(opts: { version: string }): Json {
           responses: { '200': { description: 'text/event-stream', content: { 'text/event-stream': { schema: str } } }, ...errors },
         },
       },
+      ...(opts.fumo === true ? fumoPaths() : {}),
+      ...(opts.bootstrap === true ? bootstrapPaths() : {}),
     },
   };
 }

@@ -1,9 +1,11 @@
 /**
- * The REST API plugin: bearer-token authentication, JSON errors, the routes, the OpenAPI
+ * The REST API plugin: bearer-token authentication, JSON errors, the routes (devices, jobs,
+ * events, and — when the server has them — firmware, campaigns and bootstrap), the OpenAPI
  * document (/api/openapi.json), health (/api/health) and Prometheus metrics (/metrics).
  */
 import type { FastifyInstance } from 'fastify';
 import { ErrorCode } from '../../core/errors.js';
+import { registerBootstrapRoutes } from '../bootstrap/bootstrap-routes.js';
 import { errorBody, installApiErrorHandlers } from './api-errors.js';
 import type { ApiContext } from './api-context.js';
 import type { HealthDto } from './dto.js';
@@ -37,11 +39,14 @@ export async function restApi(app: FastifyInstance, ctx: ApiContext): Promise<vo
   });
 
   app.get('/api/health', async (): Promise<HealthDto> => ({ status: 'ok', nodeId: ctx.nodeId, activeSessions: ctx.sessions.size }));
-  const doc = openApiDocument({ version: '0.1.0' });
+  const doc = openApiDocument({ version: '0.1.0', fumo: ctx.fumo !== undefined, bootstrap: ctx.bootstrap !== undefined });
   app.get('/api/openapi.json', async () => doc);
   app.get('/metrics', async (_req, reply) => reply.header('content-type', ctx.metrics.contentType).send(await ctx.metrics.render()));
 
   registerDeviceRoutes(app, ctx);
   registerJobRoutes(app, ctx);
   registerEventRoutes(app, ctx);
+  // Inside this plugin's scope, so the bearer-token hook and the error boundary apply to them too.
+  ctx.fumo?.registerApiRoutes(app);
+  if (ctx.bootstrap !== undefined) registerBootstrapRoutes(app, { bootstrap: ctx.bootstrap });
 }

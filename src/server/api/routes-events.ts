@@ -9,10 +9,14 @@ import type { EventDto, PageDto } from './dto.js';
 import { toEventDto } from './mappers.js';
 import { deviceIdOf, optionalEnum, optionalString, optionalTime, pageQuery } from './validate.js';
 
+// A record keyed by the union, so a new event type that is not listed here fails to compile.
+const KNOWN_TYPES: Readonly<Record<DmEventType, true>> = {
+  'alert': true, 'session.start': true, 'session.end': true, 'auth.failure': true, 'job.state': true, 'device.registered': true,
+  'notification.sent': true, 'notification.failed': true, 'bootstrap.sent': true,
+};
+
 /** Every event type, for validation. */
-export const EVENT_TYPES: readonly DmEventType[] = [
-  'alert', 'session.start', 'session.end', 'auth.failure', 'job.state', 'device.registered', 'notification.sent', 'notification.failed',
-];
+export const EVENT_TYPES: readonly DmEventType[] = Object.keys(KNOWN_TYPES) as DmEventType[];
 
 const KEEPALIVE_MS = 15_000;
 

@@ -17,6 +17,7 @@ import { userPinMacPin, type CpMacSecrets, type CpSecMethod } from '../../core/p
 import { encodeCpWbxml } from '../../core/provisioning/cp-wbxml.js';
 import type { W7Application } from '../../core/provisioning/w7.js';
 import { w7Document } from '../../core/provisioning/w7-build.js';
+import type { EventLog } from '../events/event-log.js';
 import type { PushTransport } from '../notify/push-transport.js';
 import type { DeviceRegistry, RandomBytes } from '../registry/device-registry.js';
 import type { DeviceId, PushAddress } from '../store/store.js';
@@ -28,8 +29,13 @@ export interface BootstrapServiceOptions {
   readonly transports: Partial<Record<PushAddress['type'], PushTransport>>;
   /** The server id devices know this server by (w7 PROVIDER-ID, DMAcc ServerID). */
   readonly serverId: string;
-  /** DM endpoint URL given to devices (w7 ADDR), e.g. `https://dm.example.com/dm`. */
-  readonly serverUrl?: string;
+  /**
+   * DM endpoint URL given to devices (w7 ADDR), e.g. `https://dm.example.com/dm`; a function when
+   * it is known only once the server listens.
+   */
+  readonly serverUrl?: string | (() => string | undefined);
+  /** Where `bootstrap.sent` is logged once a push went out. */
+  readonly events?: EventLog;
   readonly random?: RandomBytes;
 }
 
@@ -101,15 +107,16 @@ export class BootstrapService {
 
   /**
    * Bootstraps a device: new client and server passwords and nonces are stored, the signed w7
-   * document is built and (unless `deliver` is false) pushed.
+   * document is built and (unless `deliver` is false) pushed, then logged as a `bootstrap.sent` event.
    *
-   * @throws ConfigError ERR_CONFIG_INVALID for missing settings (server URL, IMSI, bad PIN);
-   *   ERR_REGISTRY_DEVICE_NOT_FOUND for an unknown device without `pushAddress`;
+   * @throws ConfigError ERR_CONFIG_INVALID for missing settings (server URL, IMSI, bad PIN) and
+   *   for an unknown device without `pushAddress`;
    *   ERR_NOTIFY_NO_ADDRESS / ERR_NOTIFY_TRANSPORT when it cannot be delivered.
    */
   async bootstrap(deviceId: DeviceId, options: BootstrapOptions = {}): Promise<BootstrapResult> {
     const registry = this.#o.registry;
-    const serverUrl = options.serverUrl ?? this.#o.serverUrl;
+    const configured = this.#o.serverUrl;
+    const serverUrl = options.serverUrl ?? (typeof configured === 'function' ? configured() : configured);
     if (serverUrl === undefined || !/^https?:\/\//.test(serverUrl)) throw config('a bootstrap needs the DM server URL (http or https) the device will connect to');
     const sec = options.sec === 'none' ? undefined : (options.sec ?? 'USERPIN');
     if ((sec === 'NETWPIN' || sec === 'USERNETWPIN') && (options.imsi === undefined || options.imsi === '')) throw config(`${sec} needs the IMSI of the device's SIM`);
@@ -166,6 +173,7 @@ export class BootstrapService {
         if (err instanceof DmError) throw err;
         throw new DmError(ErrorCode.ERR_NOTIFY_TRANSPORT, `bootstrap push to ${deviceId} over ${transport.name} failed: ${(err as Error).message}`, { cause: err });
       }
+      await this.#o.events?.append({ type: 'bootstrap.sent', deviceId, serverId, transport: transport.name, registered, ...(sec === undefined ? {} : { sec }) });
     }
     return {
       deviceId, serverId, serverUrl, username, registered, document, body: built.body, push: built.push,

@@ -116,15 +116,21 @@ async function handleStatus(ctx: InboundContext, c: StatusCommand): Promise<void
     }
     return;
   }
-  s.receivedStatus(c.msgRef, c.cmdRef);
+  if (c.cmdRef === undefined) {
+    // A blank CmdRef answers a command the server sent without CmdID: it matches no job.
+    ctx.log.debug({ session: s.id, status: c.data }, 'Status with a blank CmdRef');
+    return;
+  }
+  const cmdRef = c.cmdRef;
+  s.receivedStatus(c.msgRef, cmdRef);
   const lo = s.outboundLo;
-  if (lo?.inFlight && lo.inFlight.msgId === c.msgRef && lo.inFlight.cmdId === c.cmdRef) {
+  if (lo?.inFlight && lo.inFlight.msgId === c.msgRef && lo.inFlight.cmdId === cmdRef) {
     lo.inFlight = undefined;
     if (c.data === Status.CHUNKED_ITEM_ACCEPTED) return; // next chunk goes in the reply
     // The last chunk's Status (or an error on any chunk) completes the job.
     s.outboundLo = undefined;
     try {
-      await ctx.queue.markSent([lo.job.id], { sessionId: s.id, msgId: c.msgRef, cmdIds: [c.cmdRef] });
+      await ctx.queue.markSent([lo.job.id], { sessionId: s.id, msgId: c.msgRef, cmdIds: [cmdRef] });
     } catch (err) {
       ctx.log.debug({ session: s.id, job: lo.job.id, err }, 'chunked job changed while in flight');
       return;
@@ -132,7 +138,7 @@ async function handleStatus(ctx: InboundContext, c: StatusCommand): Promise<void
   }
   const items = (c.items ?? []).map((i) => storedItem(i, undefined)).filter((i): i is StoredItem => i !== undefined);
   try {
-    const job = await ctx.queue.recordStatus(s.deviceId, { sessionId: s.id, msgRef: c.msgRef, cmdRef: c.cmdRef, status: c.data, ...(items.length ? { items } : {}) });
+    const job = await ctx.queue.recordStatus(s.deviceId, { sessionId: s.id, msgRef: c.msgRef, cmdRef, status: c.data, ...(items.length ? { items } : {}) });
     if (!job) ctx.log.debug({ session: s.id, msgRef: c.msgRef, cmdRef: c.cmdRef }, 'Status for no known job');
   } catch (err) {
     ctx.log.debug({ session: s.id, err }, 'Status not recorded');

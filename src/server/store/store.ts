@@ -408,7 +408,9 @@ export type DmEvent =
   | { readonly type: 'job.state'; readonly deviceId: DeviceId; readonly jobId: JobId; readonly from: JobState; readonly to: JobState; readonly status?: number }
   | { readonly type: 'device.registered'; readonly deviceId: DeviceId; readonly how: 'manual' | 'auto' }
   | { readonly type: 'notification.sent'; readonly deviceId: DeviceId; readonly dmSessionId: number; readonly transport: string }
-  | { readonly type: 'notification.failed'; readonly deviceId: DeviceId; readonly dmSessionId: number; readonly transport: string; readonly error: string };
+  | { readonly type: 'notification.failed'; readonly deviceId: DeviceId; readonly dmSessionId: number; readonly transport: string; readonly error: string }
+  /** A Client Provisioning bootstrap was pushed (no secrets: the PIN and passwords stay out of the log). */
+  | { readonly type: 'bootstrap.sent'; readonly deviceId: DeviceId; readonly serverId: string; readonly transport: string; readonly sec?: string; readonly registered: boolean };
 
 /** Event type names. */
 export type DmEventType = DmEvent['type'];

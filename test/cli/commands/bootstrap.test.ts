@@ -5,13 +5,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance } from 'fastify';
 import { verifyCpMac } from '../../../src/core/provisioning/cp-security.js';
 import { decodeCpWbxml } from '../../../src/core/provisioning/cp-wbxml.js';
 import { findW7, parseW7 } from '../../../src/core/provisioning/w7.js';
-import { installApiErrorHandlers } from '../../../src/server/api/api-errors.js';
-import { registerBootstrapRoutes } from '../../../src/server/bootstrap/bootstrap-routes.js';
-import { BootstrapService } from '../../../src/server/bootstrap/bootstrap-service.js';
 import type { PushTransport } from '../../../src/server/notify/push-transport.js';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
 
@@ -30,27 +26,25 @@ function cli(args: readonly string[]): Promise<{ out: string; err: string; code:
 
 describe('omadm bootstrap', () => {
   let ts: TestServer;
-  let api: FastifyInstance;
   let url: string;
+  let token: string;
   let dir: string;
   const sent: Uint8Array[] = [];
   before(async () => {
-    ts = await startTestServer({ serverId: 'dm.example.com' });
     const transport: PushTransport = { name: 'capture', send: async (_d, bytes) => void sent.push(bytes) };
-    api = Fastify();
-    installApiErrorHandlers(api);
-    registerBootstrapRoutes(api, { bootstrap: new BootstrapService({ registry: ts.server.registry, transports: { udp: transport }, serverId: 'dm.example.com', serverUrl: ts.dmUrl }) });
-    url = await api.listen({ port: 0, host: '127.0.0.1' });
+    // The server's own wiring (REST route behind the admin token), pushing through a capture transport.
+    ts = await startTestServer({ serverId: 'dm.example.com' }, { transports: { udp: transport } });
+    url = ts.url;
+    token = ts.token;
     dir = mkdtempSync(join(tmpdir(), 'omadm-boot-'));
   });
   after(async () => {
-    await api.close();
     await ts.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('pushes a bootstrap and prints the PIN the user needs', async () => {
-    const r = await cli(['bootstrap', 'dev-cli', '--url', url, '--token', 't', '--push-udp', '127.0.0.1:2948', '--pin', '8642', '--name', 'Acme']);
+    const r = await cli(['bootstrap', 'dev-cli', '--url', url, '--token', token, '--push-udp', '127.0.0.1:2948', '--pin', '8642', '--name', 'Acme']);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /^bootstrapped dev-cli for dm\.example\.com at .*: pushed over capture\n {2}security USERPIN, PIN 8642, device registered\n$/);
     assert.equal(sent.length, 1);
@@ -58,7 +52,7 @@ describe('omadm bootstrap', () => {
 
   it('writes the signed document for a factory line with --out', async () => {
     const file = join(dir, 'dev.wbxml');
-    const r = await cli(['bootstrap', 'dev-factory', '--url', url, '--token', 't', '--sec', 'NETWPIN', '--imsi', '001010123456789', '--no-init', '--out', file, '--json']);
+    const r = await cli(['bootstrap', 'dev-factory', '--url', url, '--token', token, '--sec', 'NETWPIN', '--imsi', '001010123456789', '--no-init', '--out', file, '--json']);
     assert.equal(r.code, 0, r.err);
     const dto = JSON.parse(r.out) as { mac: string; sec: string };
     const body = readFileSync(file);
@@ -68,7 +62,7 @@ describe('omadm bootstrap', () => {
   });
 
   it('fails with one line when the server refuses', async () => {
-    const r = await cli(['bootstrap', 'dev-x', '--url', url, '--token', 't', '--sec', 'NETWPIN', '--out', join(dir, 'x')]);
+    const r = await cli(['bootstrap', 'dev-x', '--url', url, '--token', token, '--sec', 'NETWPIN', '--out', join(dir, 'x')]);
     assert.equal(r.code, 1);
     assert.match(r.err, /^omadm: .*NETWPIN needs the IMSI.*\n$/);
   });

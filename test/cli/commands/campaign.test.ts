@@ -71,7 +71,7 @@ describe('omadm firmware / campaign against a server', () => {
   });
 
   it('uploads a package, runs a campaign to the end and reports it', { timeout: 120_000 }, async () => {
-    const conn = ['--url', rig.srv.url, '--token', 'unused'];
+    const conn = ['--url', rig.srv.url, '--token', rig.srv.token];
     const file = join(dir, 'image.bin');
     writeFileSync(file, encodeSimulatedFirmware({ fwV: '2.0', mod: 'SIM-1' }));
     const up = await omadm(['firmware', 'upload', file, '--name', 'Image 2.0', '--version', '2.0', '--models', 'SIM-1', '--json', ...conn]);

@@ -60,7 +60,7 @@ const REASONS = {
 interface Row {
   readonly kind: 'Status' | 'Results';
   readonly cmd?: string;
-  readonly cmdRef: number;
+  readonly cmdRef: number | undefined;
   readonly msgRef?: number | undefined;
   readonly data?: number;
   readonly targetRefs?: readonly string[] | undefined;

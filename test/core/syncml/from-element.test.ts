@@ -93,3 +93,13 @@ describe('messageFromElement', () => {
     assert.throws(() => messageFromElement(message([bad])), (e: unknown) => e instanceof CodecError && /not a non-negative integer/.test(e.message));
   });
 });
+
+describe('messageFromElement blank CmdRef', () => {
+  it('reads an empty CmdRef as undefined: the answer to a command that had no CmdID', () => {
+    const st = el('Status', [t('CmdID', '2'), t('MsgRef', '1'), el('CmdRef'), t('Cmd', 'Get'), t('Data', '400')]);
+    const m = messageFromElement(message([st]));
+    const s = m.body.commands[0];
+    assert.ok(s?.kind === 'Status');
+    assert.equal(s.cmdRef, undefined);
+  });
+});

@@ -10,12 +10,9 @@ import type { SessionLogger } from '../session-types.js';
 
 /**
  * A response the client will send. CmdIDs are assigned when the message is built. A Status whose
- * `cmdRef` is {@link BLANK_CMD_REF} answers a command that had no CmdID (sent with an empty CmdRef).
+ * `cmdRef` is undefined answers a command that had no CmdID (sent with an empty CmdRef).
  */
 export type OutCommand = StatusCommand | ResultsCommand | AlertCommand;
-
-/** Marker for "the command had no CmdID": the Status goes out with `<CmdRef/>` empty. */
-export const BLANK_CMD_REF = -1;
 
 /** What a handler may use while executing. */
 export interface ExecContext {
@@ -55,7 +52,7 @@ export function statusFor(cmd: Command, msgRef: number, data: number, item?: Ite
     kind: 'Status',
     cmdId: undefined,
     msgRef,
-    cmdRef: cmd.cmdId ?? BLANK_CMD_REF,
+    cmdRef: cmd.cmdId,
     cmd: cmd.kind === 'Unknown' ? cmd.name : cmd.kind,
     data,
   };
