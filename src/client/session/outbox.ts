@@ -5,7 +5,6 @@
  * `<MoreData/>`, Meta Size on the first — continued in the next messages.
  */
 import { encodeMessage, type Encoding } from '../../core/codec/message-codec.js';
-import type { DmElement } from '../../core/codec/element.js';
 import type { Command, Item, ItemData, ResultsCommand, StatusCommand, SyncHdr, SyncMLMessage } from '../../core/syncml/message.js';
 import { dataByteLength } from './large-object.js';
 
