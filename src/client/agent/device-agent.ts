@@ -1,13 +1,16 @@
 /**
  * The device agent: one device's management tree, DM accounts and pending alerts, and the
  * session engine that serves them. It starts client-initiated sessions, answers Package 0
- * triggers (raw or WAP-push framed), retries with DM 1.1.2 when a 1.2 attempt fails
- * (BACKCOMPATRETRYDISABLED unset) and keeps undelivered alerts for the next session.
+ * triggers (raw or WAP-push framed), installs Client Provisioning bootstrap documents pushed to
+ * the same port (and starts the session their INIT asks for), retries with DM 1.1.2 when a 1.2
+ * attempt fails (BACKCOMPATRETRYDISABLED unset) and keeps undelivered alerts for the next session.
  *
  * Idle cost is a handful of references: sessions, sockets and timers exist only while used.
  */
 import type { Encoding } from '../../core/codec/message-codec.js';
 import { AuthError, ConfigError, DmError, ErrorCode } from '../../core/errors.js';
+import { isCpPush, receiveCpPush, type CpPushVerdict, type CpReceiverOptions } from '../provisioning/cp-receiver.js';
+import { ManagementTree } from '../tree/management-tree.js';
 import type { PluginTree } from '../tree/plugin.js';
 import type { DeviceTree } from '../tree/tree-api.js';
 import { DmClientSession } from '../session/dm-session.js';
@@ -22,6 +25,24 @@ import { checkTrigger, type PushVerdict } from './push-trigger.js';
 import { runSession, type RunResult } from './session-runner.js';
 import { treeAccountSource } from './tree-accounts.js';
 
+/**
+ * Client Provisioning on the agent's push port (OMA-WAP-TS-ProvBoot §5; reference §1.12): the
+ * receiver's options, with the agent's tree and UI as defaults.
+ */
+export interface AgentProvisioningOptions extends Omit<CpReceiverOptions, 'tree' | 'ui' | 'onInit'> {
+  /** Tree the accounts are installed in (default the agent's tree, which must be a ManagementTree). */
+  readonly tree?: ManagementTree;
+  /** Asks for the PIN (1102) and confirms NETWPIN documents (1101); default the agent's `ui`. */
+  readonly ui?: UiHandler;
+  /** Sees each provisioning verdict (e.g. to save the tree). */
+  readonly onProvisioning?: (verdict: CpPushVerdict) => void;
+}
+
+/** How the agent judged a push: a Package 0 trigger, or a provisioning document. */
+export type AgentPushVerdict =
+  | (PushVerdict & { readonly via: 'package0' })
+  | (CpPushVerdict & { readonly via: 'provisioning' });
+
 /** Options of a {@link DeviceAgent}. */
 export interface DeviceAgentOptions {
   readonly tree: DeviceTree;
@@ -29,6 +50,13 @@ export interface DeviceAgentOptions {
   readonly accounts?: AccountSource;
   readonly transport: DmTransport;
   readonly ui?: UiHandler;
+  /**
+   * Client Provisioning pushes (content type 0x35/0x36, or application x-wap-microsoft:cfgmgr.ua).
+   * Default: on (no IMSI, PIN prompts through `ui`) when `tree` is a ManagementTree. `false`
+   * turns it off; such pushes are then ignored like any push that is not a Package 0.
+   * Installed accounts are used only when the accounts come from the tree (the default).
+   */
+  readonly provisioning?: AgentProvisioningOptions | false;
   /** Pending alerts (default an in-memory queue that starts a session when an alert arrives). */
   readonly alerts?: PendingAlertQueue;
   /** Source LocURI; default ./DevInfo/DevId. */
@@ -82,6 +110,10 @@ export class DeviceAgent {
     if (options.accounts === undefined && !isPluginTree(options.tree)) {
       throw new ConfigError(ErrorCode.ERR_CONFIG_INVALID, 'DeviceAgent needs `accounts` unless its tree stores the DM accounts (a ManagementTree)');
     }
+    const p = options.provisioning;
+    if (p !== undefined && p !== false && p.tree === undefined && !(options.tree instanceof ManagementTree)) {
+      throw new ConfigError(ErrorCode.ERR_CONFIG_INVALID, 'DeviceAgent `provisioning` needs a ManagementTree to install accounts in');
+    }
     this.#o = options;
     this.#alerts = options.alerts;
   }
@@ -118,19 +150,23 @@ export class DeviceAgent {
   }
 
   /**
-   * Handles a Package 0 (raw, or WAP-push framed) and runs the session it asks for. A trigger
+   * Handles one push and runs the session(s) it asks for. A Package 0 (raw, or WAP-push framed)
    * that is malformed, from an unknown server, fails its digest, repeats the last session id, or
-   * is declined by the user is ignored (and logged).
+   * is declined by the user is ignored (and logged). A provisioning document is authenticated and
+   * installed (see {@link AgentProvisioningOptions}); each account it creates with INIT gets a
+   * session, and `report` is the first of them. A refused document changes nothing.
    */
-  async handlePush(bytes: Uint8Array): Promise<PushVerdict & { report?: SessionReport }> {
-    const v = await this.acceptPush(bytes);
-    if (v.session === undefined) return v;
-    const { session, ...verdict } = v;
-    return { ...verdict, report: await session };
+  async handlePush(bytes: Uint8Array): Promise<AgentPushVerdict & { report?: SessionReport }> {
+    const { sessions, ...verdict } = await this.acceptPush(bytes);
+    const reports = await Promise.all(sessions);
+    return reports[0] === undefined ? verdict : { ...verdict, report: reports[0] };
   }
 
-  /** Like {@link handlePush}, but resolves once the trigger is judged; the session runs on. */
-  async acceptPush(bytes: Uint8Array): Promise<PushVerdict & { session?: Promise<SessionReport> }> {
+  /** Like {@link handlePush}, but resolves once the push is judged; the sessions run on. */
+  async acceptPush(bytes: Uint8Array): Promise<AgentPushVerdict & { sessions: readonly Promise<SessionReport>[] }> {
+    const provisioning = this.#o.provisioning;
+    const cpTree = provisioning === false ? undefined : (provisioning?.tree ?? (this.#o.tree instanceof ManagementTree ? this.#o.tree : undefined));
+    if (provisioning !== false && cpTree !== undefined && isCpPush(bytes)) return this.#acceptProvisioning(bytes, cpTree, provisioning ?? {});
     const verdict = await checkTrigger(bytes, {
       accounts: this.#accounts.list(),
       ui: this.#o.ui ?? noUiHandler,
@@ -139,19 +175,42 @@ export class DeviceAgent {
     const log = this.#o.logger ?? silentLogger;
     if (!verdict.accepted) {
       log.info(`Package 0 ignored: ${verdict.reason}`);
-      return verdict;
+      return { ...verdict, via: 'package0', sessions: [] };
     }
     this.#lastTrigger = { serverId: verdict.serverId, sessionId: verdict.sessionId };
     const session = this.startSession({
       trigger: { sessionId: verdict.sessionId, serverId: verdict.serverId, nonceResync: verdict.nonceResync },
     });
-    return { ...verdict, session };
+    return { ...verdict, via: 'package0', sessions: [session] };
+  }
+
+  async #acceptProvisioning(bytes: Uint8Array, tree: ManagementTree, p: AgentProvisioningOptions): Promise<CpPushVerdict & { via: 'provisioning'; sessions: Promise<SessionReport>[] }> {
+    const log = this.#o.logger ?? silentLogger;
+    const sessions: Promise<SessionReport>[] = [];
+    const { onProvisioning, tree: _tree, ui, ...receiver } = p;
+    const verdict = await receiveCpPush(bytes, {
+      ...receiver,
+      tree,
+      ui: ui ?? this.#o.ui ?? noUiHandler,
+      // Bootstrap INIT: "the client initiates a session to the new server" (reference §1.12).
+      onInit: (account) => {
+        const session = this.startSession({ serverId: account.serverId });
+        // Whoever gets `sessions` may not watch them; a failure must not become an unhandled rejection.
+        session.catch((err: unknown) => log.warn(`INIT session with ${account.serverId} failed: ${(err as Error).message}`));
+        sessions.push(session);
+      },
+    });
+    if (verdict.accepted) log.info(`provisioning document installed: ${verdict.accounts.map((a) => a.serverId).join(', ') || 'no DM account'}`);
+    else log.info(`provisioning push refused: ${verdict.reason}`);
+    onProvisioning?.(verdict);
+    return { ...verdict, via: 'provisioning', sessions };
   }
 
   /**
-   * Listens for Package 0 on a local UDP or HTTP port (standing in for SMS / WAP push) and, with
-   * `checkInIntervalMs`, starts a client-initiated session periodically. `onSession` sees every
-   * session the listener started.
+   * Listens for pushes (Package 0 and provisioning documents) on a local UDP or HTTP port
+   * (standing in for SMS / WAP push) and, with `checkInIntervalMs`, starts a client-initiated
+   * session periodically (skipped while the device has no DM account, e.g. before its bootstrap).
+   * `onSession` sees every session the listener started.
    */
   listen(options: ListenOptions & { onSession?: (report: SessionReport) => void }): Promise<PushListener> {
     const log = this.#o.logger ?? silentLogger;
@@ -163,10 +222,16 @@ export class DeviceAgent {
     return listenForPush({
       handlePush: async (bytes) => {
         const v = await this.acceptPush(bytes);
-        if (v.session !== undefined) void seen(v.session).catch((err: unknown) => log.warn(`session failed: ${(err as Error).message}`));
+        for (const s of v.sessions) void seen(s).catch((err: unknown) => log.warn(`session failed: ${(err as Error).message}`));
         return v.accepted ? { accepted: true } : { accepted: false, reason: v.reason };
       },
-      checkIn: () => seen(this.startSession()),
+      checkIn: async () => {
+        if (this.#accounts.list().length === 0) {
+          log.debug('check-in skipped: the device has no DM account yet');
+          return undefined;
+        }
+        return seen(this.startSession());
+      },
       onError: (err) => log.warn(`listener: ${(err as Error).message}`),
     }, options);
   }

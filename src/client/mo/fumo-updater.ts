@@ -26,7 +26,11 @@ export interface InstallOutcome {
   readonly newSwV?: string;
 }
 
-/** What an updater may know about the device it installs on. */
+/**
+ * What an updater may know about the device it downloads for and installs on (read from
+ * DevInfo / DevDetail when the job runs). One updater may serve many devices (a simulated
+ * fleet shares one), so it learns the device from this, not from its own construction.
+ */
 export interface FirmwareDeviceInfo {
   /** DevInfo/DevId. */
   readonly devId: string;
@@ -42,8 +46,11 @@ export interface FirmwareDeviceInfo {
 
 /** Downloads and installs firmware packages for the FUMO plug-in. */
 export interface FirmwareUpdater {
-  /** Fetches the package at `url`; a failure carries the FUMO result code. */
-  download(url: string, onProgress?: (received: number, total: number | undefined) => void): Promise<Uint8Array | FumoFailure>;
+  /**
+   * Fetches the package at `url`; a failure carries the FUMO result code. The FUMO plug-in
+   * passes `device` (the device downloading); an updater for one device may ignore it.
+   */
+  download(url: string, onProgress?: (received: number, total: number | undefined) => void, device?: FirmwareDeviceInfo): Promise<Uint8Array | FumoFailure>;
   /** Installs a package. */
   install(pkg: Uint8Array, device: FirmwareDeviceInfo): Promise<InstallOutcome>;
 }

@@ -15,7 +15,7 @@ import type { AccessType, NodeDescription, PluginContext, PluginExecRequest, Tre
 import type { TreeResult } from '../tree/tree-api.js';
 import { DEVDETAIL_URI } from './devdetail.js';
 import { DEVINFO_URI } from './devinfo.js';
-import { type FirmwareUpdater, isFumoFailure } from './fumo-updater.js';
+import { type FirmwareDeviceInfo, type FirmwareUpdater, isFumoFailure } from './fumo-updater.js';
 
 /** Mount URI of FUMO on Windows Mobile (FwUpdate CSP). */
 export const FUMO_URI = './FwUpdate';
@@ -168,10 +168,16 @@ async function runJob(
 ): Promise<void> {
   const { pkg, job, options } = run;
   const dataUri = `${pkg}/Update/PkgData`;
+  const r = (uri: string): string => ctx.tree.readValue(uri) ?? '';
+  // Read when needed: an install sees the firmware a download-and-update started from.
+  const device = (): FirmwareDeviceInfo => ({
+    devId: r(`${DEVINFO_URI}/DevId`), man: r(`${DEVINFO_URI}/Man`), mod: r(`${DEVINFO_URI}/Mod`),
+    fwV: r(`${DEVDETAIL_URI}/FwV`), swV: r(`${DEVDETAIL_URI}/SwV`),
+  });
   try {
     if (run.stage === 'download') {
       // State is already 30: set by the Exec, or persisted when the job is resumed.
-      const result = await options.updater.download(ctx.tree.readValue(`${job.node}/PkgURL`) ?? '');
+      const result = await options.updater.download(r(`${job.node}/PkgURL`), undefined, device());
       if (!ctx.tree.exists(pkg)) return ctx.setData(pkg, undefined);
       if (isFumoFailure(result)) return finish(ctx, { pkg, job, state: FumoState.DOWNLOAD_FAILED, code: result.resultCode });
       ctx.tree.writeBytes(dataUri, result);
@@ -184,11 +190,7 @@ async function runJob(
       return finish(ctx, { pkg, job, state: FumoState.UPDATE_FAILED_NO_DATA, code: FumoResult.CLIENT_ERROR });
     }
     setState(ctx, pkg, FumoState.UPDATE_PROGRESSING);
-    const r = (uri: string): string => ctx.tree.readValue(uri) ?? '';
-    const outcome = await options.updater.install(data, {
-      devId: r(`${DEVINFO_URI}/DevId`), man: r(`${DEVINFO_URI}/Man`), mod: r(`${DEVINFO_URI}/Mod`),
-      fwV: r(`${DEVDETAIL_URI}/FwV`), swV: r(`${DEVDETAIL_URI}/SwV`),
-    });
+    const outcome = await options.updater.install(data, device());
     if (!ctx.tree.exists(pkg)) return ctx.setData(pkg, undefined);
     if (!outcome.ok) return finish(ctx, { pkg, job, state: FumoState.UPDATE_FAILED_HAVE_DATA, code: outcome.resultCode });
     if (outcome.newFwV !== undefined) ctx.tree.writeValue(`${DEVDETAIL_URI}/FwV`, outcome.newFwV);
