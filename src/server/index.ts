@@ -21,4 +21,17 @@ export { CommandQueue } from './queue/command-queue.js';
 export { EventLog } from './events/event-log.js';
 export { NotificationService } from './notify/notification-service.js';
 export type { PushTransport } from './notify/push-transport.js';
+export { createFumoModule, type FumoModule, type FumoModuleOptions } from './campaign/fumo-module.js';
+export { CampaignService, type CampaignListener, type CampaignServiceOptions } from './campaign/campaign-service.js';
+export type { CreateCampaignInput } from './campaign/campaign-input.js';
+export type { CampaignStatus } from './campaign/campaign-status.js';
+export type {
+  CampaignDeviceRecord, CampaignDeviceState, CampaignEvent, CampaignEventRecord, CampaignFlow, CampaignId, CampaignRecord, CampaignState,
+  DeviceSelection, FailureClass, FumoStep, RetryPolicy, RetryRule, RolloutPolicy,
+} from './campaign/campaign-types.js';
+export { FirmwareRepository, packageApplies, type ExternalFirmware, type FirmwareMetadata, type FirmwareRepositoryOptions } from './firmware/firmware-repository.js';
+export type { FirmwareId, FirmwareLocation, FirmwarePackageRecord, FirmwareQuery, FirmwareStore } from './firmware/firmware-store.js';
+export type { InstallNotification } from './firmware/firmware-download-routes.js';
+export { BootstrapService, type BootstrapOptions, type BootstrapResult, type BootstrapServiceOptions } from './bootstrap/bootstrap-service.js';
+export { registerBootstrapRoutes } from './bootstrap/bootstrap-routes.js';
 export * from './store/store.js';

@@ -1,19 +1,22 @@
 /**
  * End to end: the real DM server bootstraps a simulated device that has no DM account. The
  * server (createServer's own BootstrapService, also reached over REST) creates the device's
- * credentials and pushes a signed w7 document over its UDP push transport; the device checks the MAC with the PIN its user types, installs the account and,
- * because of INIT, opens its first session, which both sides authenticate with MD5.
+ * credentials and pushes a signed w7 document over its UDP push transport to the port the device
+ * agent listens on; the agent tells it from a Package 0, checks the MAC with the PIN its user
+ * types, installs the account and, because of INIT, opens its first session, which both sides
+ * authenticate with MD5.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
 import type { SessionReport } from '../../src/client/agent/device-agent.js';
 import { DeviceAgent } from '../../src/client/agent/device-agent.js';
-import { listenForPush, type PushListener } from '../../src/client/agent/push-listener.js';
-import { treeAccountSource } from '../../src/client/agent/tree-accounts.js';
+import type { PushListener } from '../../src/client/agent/push-listener.js';
 import { readDmAccounts } from '../../src/client/mo/dmacc-accounts.js';
 import type { CpPushVerdict } from '../../src/client/provisioning/cp-receiver.js';
-import { createPushRouter } from '../../src/client/provisioning/push-router.js';
 import type { UiHandler } from '../../src/client/session/ui-handler.js';
+import { ErrorCode } from '../../src/core/errors.js';
+import { decodeCpPush, encodeCpPush } from '../../src/core/provisioning/cp-push.js';
 import { HttpTransport } from '../../src/client/transport/http-transport.js';
 import type { ManagementTree } from '../../src/client/tree/management-tree.js';
 import type { BootstrapDto } from '../../src/server/bootstrap/bootstrap-routes.js';
@@ -39,15 +42,25 @@ interface Handset {
 async function handset(devId: string, pin: string, transport: HttpTransport): Promise<Handset> {
   const tree = bareTree({ devId });
   const ui: UiHandler = { prompt: (r) => (r.code === 1102 ? { outcome: 'ok', input: pin } : { outcome: 'ok' }) };
-  const agent = new DeviceAgent({ tree, accounts: treeAccountSource(tree), transport, ui });
   let verdict!: (v: CpPushVerdict) => void;
-  let session!: (r: Promise<SessionReport>) => void;
+  let session!: (r: SessionReport) => void;
   const verdicts = new Promise<CpPushVerdict>((resolve) => { verdict = resolve; });
-  const sessions = new Promise<Promise<SessionReport>>((resolve) => { session = resolve; });
-  // The push port carries both Package 0 and provisioning documents; the router tells them apart.
-  const handlePush = createPushRouter(agent, { tree, ui, onProvisioning: verdict, onInitSession: session });
-  const listener = await listenForPush({ handlePush, checkIn: async () => undefined, onError: (err) => { throw err; } }, { udpPort: 0 });
-  return { devId, tree, agent, listener, nextVerdict: () => verdicts, firstSession: async () => sessions.then((p) => p) };
+  const sessions = new Promise<SessionReport>((resolve) => { session = resolve; });
+  // Provisioning is on by default; the observer only lets the test see the verdict.
+  const agent = new DeviceAgent({ tree, transport, ui, provisioning: { onProvisioning: verdict } });
+  // The push port carries both Package 0 and provisioning documents; the agent tells them apart.
+  const listener = await agent.listen({ udpPort: 0, onSession: session });
+  return { devId, tree, agent, listener, nextVerdict: () => verdicts, firstSession: () => sessions };
+}
+
+/** Sends one datagram to a handset's push port. */
+async function sendUdp(bytes: Uint8Array, port: number): Promise<void> {
+  const sock = dgram.createSocket('udp4');
+  try {
+    await new Promise<void>((resolve, reject) => sock.send(bytes, port, '127.0.0.1', (err) => (err ? reject(err) : resolve())));
+  } finally {
+    sock.close();
+  }
 }
 
 describe('Client Provisioning bootstrap, server to device', () => {
@@ -117,6 +130,29 @@ describe('Client Provisioning bootstrap, server to device', () => {
       const verdict = await h.nextVerdict();
       assert.equal(verdict.accepted, false);
       assert.deepEqual(readDmAccounts(h.tree), []);
+    } finally {
+      await h.listener.close();
+    }
+  });
+
+  it('changes nothing on the device, and starts no session, when the pushed MAC is bad', async () => {
+    const h = await handset('IMEI:352099001761481', '4321', http);
+    try {
+      const before = JSON.stringify(h.tree.snapshot());
+      // The server's document, signed with the PIN the user types, with its MAC altered in transit.
+      const r = await bootstrap.bootstrap(deviceId(h.devId), { sec: 'USERPIN', pin: '4321', deliver: false });
+      const sent = decodeCpPush(r.push);
+      const mac = sent.mac ?? '';
+      assert.match(mac, /^[0-9A-Fa-f]{40}$/);
+      const badMac = `${mac[0] === '0' ? '1' : '0'}${mac.slice(1)}`;
+      await sendUdp(encodeCpPush({ body: sent.body, format: sent.format, sec: 'USERPIN', mac: badMac }), h.listener.port);
+      const verdict = await h.nextVerdict();
+      assert.equal(verdict.accepted, false);
+      assert.equal(verdict.accepted ? '' : verdict.code, ErrorCode.ERR_CP_MAC_INVALID);
+      assert.deepEqual(readDmAccounts(h.tree), []);
+      assert.equal(JSON.stringify(h.tree.snapshot()), before, 'the tree is exactly as it was');
+      const device = await ts.server.registry.get(deviceId(h.devId));
+      assert.equal(device?.lastSessionAt, undefined, 'no session reached the server');
     } finally {
       await h.listener.close();
     }

@@ -1,10 +1,15 @@
 /**
- * A standard simulated device tree with no DM account, and a w7 application to bootstrap it with:
- * the starting point of the Client Provisioning tests on the device side.
+ * A standard simulated device tree with no DM account, a w7 application to bootstrap it with, and
+ * the push and server credentials that go with it: the starting point of the Client Provisioning
+ * tests on the device side.
  */
 import { createStandardTree, type DeviceProfile } from '../../src/client/mo/standard-tree.js';
 import type { ManagementTree } from '../../src/client/tree/management-tree.js';
+import { computeMd5Digest } from '../../src/core/auth/md5-digest.js';
+import { AuthType } from '../../src/core/constants/meta-types.js';
+import { buildSignedCpPush } from '../../src/core/provisioning/cp-push.js';
 import type { W7Application } from '../../src/core/provisioning/w7.js';
+import { w7Document } from '../../src/core/provisioning/w7-build.js';
 
 /** A device profile without accounts. */
 export const BARE_PROFILE: DeviceProfile = {
@@ -31,4 +36,20 @@ export function sampleW7(over: Partial<W7Application> = {}): W7Application {
     initialBackoffTime: 1000, maxBackoffTime: 60000, backCompatRetryDisabled: true, useHwDevId: false,
     ...over,
   };
+}
+
+/** A USERPIN-signed bootstrap push of the {@link sampleW7} account, pointing at `url`. */
+export function bootstrapPushFor(url: string, options: { readonly init: boolean; readonly pin: string }): Uint8Array {
+  const app = sampleW7({ init: options.init, addresses: [{ addr: url, ports: [] }] });
+  return buildSignedCpPush({ document: w7Document(app), security: { sec: 'USERPIN', userPin: options.pin } }).push;
+}
+
+/**
+ * The SyncHdr Cred with which the server of {@link sampleW7} proves itself: MD5 over the server
+ * credentials and nonce the bootstrap document gave the device (valid for its first session).
+ */
+export function sampleW7ServerCred(): { meta: { type: string; format: string }; data: string } {
+  const server = sampleW7().appAuths.find((x) => x.level === 'CLIENT');
+  const nonce = new Uint8Array(Buffer.from(server?.data ?? '', 'base64'));
+  return { meta: { type: AuthType.MD5, format: 'b64' }, data: computeMd5Digest({ username: server?.name ?? '', password: server?.secret ?? '', nonce }) };
 }

@@ -1,12 +1,10 @@
 /**
  * A fleet of simulated FUMO devices for the end-to-end tests and the campaign benchmark: each
  * device is a standard management tree with a DeviceAgent; all share one template and one
- * SimulatedFirmwareUpdater, which learns the device behind a download from an AsyncLocalStorage
- * context entered around each device's sessions (a FUMO download runs in a task started inside
- * the session). Package 0 arrives through one HTTP "SMS gateway" (the server's
+ * SimulatedFirmwareUpdater, which the FUMO plug-in tells the device behind each download and
+ * install. Package 0 arrives through one HTTP "SMS gateway" (the server's
  * HttpWebhookPushTransport posts with `X-Omadm-Device-Id`).
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DeviceAgent, type SessionReport } from '../../src/client/agent/device-agent.js';
@@ -14,7 +12,6 @@ import { treeAccountSource } from '../../src/client/agent/tree-accounts.js';
 import { FailureProfile } from '../../src/client/fumo/failure-profile.js';
 import type { PartialDownloadStore } from '../../src/client/fumo/partial-download-store.js';
 import { SimulatedFirmwareUpdater } from '../../src/client/fumo/simulated-firmware-updater.js';
-import type { FirmwareDeviceInfo, FirmwareUpdater } from '../../src/client/mo/fumo-updater.js';
 import { TreeTemplateCache, createStandardTree, type DeviceProfile } from '../../src/client/mo/standard-tree.js';
 import { HttpTransport } from '../../src/client/transport/http-transport.js';
 import type { ManagementTree } from '../../src/client/tree/management-tree.js';
@@ -57,9 +54,7 @@ export class FumoFleet {
   readonly reports: SessionReport[] = [];
   readonly #o: FumoFleetOptions;
   readonly #devices = new Map<string, Device>();
-  readonly #als = new AsyncLocalStorage<string>();
   readonly #cache = new TreeTemplateCache();
-  readonly #updater: FirmwareUpdater;
   #gateway: Server | undefined;
   #gatewayUrl = '';
   pushes = 0;
@@ -73,17 +68,6 @@ export class FumoFleet {
       ...(options.partials !== undefined ? { partials: options.partials } : {}),
       ...(options.fetch !== undefined ? { fetch: options.fetch } : {}),
     });
-    const shared = this.updater;
-    const als = this.#als;
-    // One updater for every device: the device comes from the session's async context.
-    const updater: FirmwareUpdater = {
-      download: (url, onProgress) => {
-        const devId = als.getStore();
-        return shared.download(url, onProgress, devId === undefined ? undefined : ({ devId } as FirmwareDeviceInfo));
-      },
-      install: (pkg, device) => shared.install(pkg, device),
-    };
-    this.#updater = updater;
   }
 
   /** Builds the devices, with a DM account for the server at `dmUrl` (after {@link start}: the server needs the gateway URL first). */
@@ -107,7 +91,7 @@ export class FumoFleet {
         res.writeHead(device ? 202 : 404).end();
         if (!device) return;
         this.pushes++;
-        void this.#als.run(id, () => device.agent.handlePush(new Uint8Array(Buffer.concat(chunks))))
+        void device.agent.handlePush(new Uint8Array(Buffer.concat(chunks)))
           .then((v) => v.report && this.reports.push(v.report))
           .catch(() => undefined);
       });
@@ -124,7 +108,7 @@ export class FumoFleet {
       while (next < ids.length) {
         const id = ids[next++] as string;
         const device = this.#devices.get(id);
-        if (device) out.push(await this.#als.run(id, () => device.agent.startSession()));
+        if (device) out.push(await device.agent.startSession());
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
@@ -157,7 +141,6 @@ export class FumoFleet {
   }
 
   #build(id: string, dmUrl: string): Device {
-    const updater = this.#updater;
     const o = this.#o;
     const creds = fleetCredentials(id);
     const profile: DeviceProfile = {
@@ -169,12 +152,10 @@ export class FumoFleet {
         retry: { connRetryFreq: o.connRetryFreq ?? 8, initialBackOffMs: o.initialBackOffMs ?? 250, maxBackOffMs: 4000 },
       }],
     };
-    const tree = createStandardTree(profile, { cache: this.#cache, updater });
+    const tree = createStandardTree(profile, { cache: this.#cache, updater: this.updater });
     const agent = new DeviceAgent({ tree, accounts: treeAccountSource(tree), transport: this.transport });
-    const als = this.#als;
-    // Alerts (FUMO results) start a delivery session; keep it in the device's context.
-    const alerts = agent.alerts;
-    tree.setAlertSink({ queueGenericAlert: (a) => als.run(id, () => alerts.queueGenericAlert(a)) });
+    // Alerts (FUMO results) start a delivery session.
+    tree.setAlertSink(agent.alerts);
     return { id, tree, agent };
   }
 }

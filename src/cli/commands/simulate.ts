@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import type { Encoding } from '../../core/codec/message-codec.js';
 import { ConfigError, DmError, ErrorCode } from '../../core/errors.js';
+import { parseFailureProfile, type FailureProfile } from '../../client/fumo/failure-profile.js';
 import { defaultFleetProfile, loadFleetProfile, type FleetProfile } from '../../client/simulator/fleet-profile.js';
 import { FleetSimulator } from '../../client/simulator/fleet-simulator.js';
 import { formatSummary } from '../../client/simulator/fleet-summary.js';
@@ -17,8 +18,9 @@ import { writeOutput } from '../io.js';
 
 /** Options `device` and `simulate` share. */
 export interface CommonDeviceOptions {
-  server: string;
+  server?: string;
   profile?: string;
+  failureProfile?: string;
   encoding?: string;
   proto?: string;
   ca?: string;
@@ -30,19 +32,23 @@ export interface CommonDeviceOptions {
 
 /** The checked form of {@link CommonDeviceOptions}. */
 export interface ParsedDeviceOptions {
-  readonly serverUrl: string;
+  /** Absent only when the command allows it (`omadm device --listen` waiting for a bootstrap). */
+  readonly serverUrl?: string;
   readonly profile: FleetProfile;
+  /** From `--failure-profile` (otherwise the profile's `failureProfile` applies). */
+  readonly failures?: FailureProfile;
   readonly encoding?: Encoding;
   readonly verDtd?: '1.1' | '1.2';
   readonly ca?: string;
   readonly logger?: SessionLogger;
 }
 
-/** Adds the shared options to a command. */
+/** Adds the shared options to a command (`--server` is checked by the command: `device --listen` may go without). */
 export function addCommonDeviceOptions(cmd: Command): Command {
   return cmd
-    .requiredOption('--server <url>', 'DM server URL (http:// or https://)')
-    .option('--profile <file>', 'fleet profile JSON (models, account, credentials); default: the shipped profile')
+    .option('--server <url>', 'DM server URL (http:// or https://)')
+    .option('--profile <file>', 'fleet profile JSON (models, account, credentials), or a shipped profile name; default: the shipped profile')
+    .option('--failure-profile <file>', 'failure profile JSON: which devices fail firmware updates, and with which FUMO result code')
     .option('--encoding <encoding>', 'xml or wbxml (default: the account\'s DEFAULTENCODING)')
     .option('--proto <version>', '1.1 or 1.2: DM protocol to announce (default 1.2, falling back to 1.1)')
     .option('--auth <type>', 'client authentication: basic, digest, hmac or none (default: the profile\'s)')
@@ -52,16 +58,20 @@ export function addCommonDeviceOptions(cmd: Command): Command {
     .option('--verbose', 'log session details to standard error', false);
 }
 
-/** Checks the shared options. */
-export function parseCommonDeviceOptions(o: CommonDeviceOptions): ParsedDeviceOptions {
-  let url: URL;
-  try {
-    url = new URL(o.server);
-  } catch {
-    throw new ConfigError(ErrorCode.ERR_CONFIG_INVALID, `--server "${o.server}" is not a URL (expected http://host:port/path)`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(ErrorCode.ERR_CONFIG_INVALID, `--server must be an http:// or https:// URL, not ${url.protocol}`);
+/** Checks the shared options; `--server` is required unless `serverOptional`. */
+export function parseCommonDeviceOptions(o: CommonDeviceOptions, check: { readonly serverOptional?: boolean } = {}): ParsedDeviceOptions {
+  let url: URL | undefined;
+  if (o.server === undefined) {
+    if (check.serverOptional !== true) throw missingServer();
+  } else {
+    try {
+      url = new URL(o.server);
+    } catch {
+      throw new ConfigError(ErrorCode.ERR_CONFIG_INVALID, `--server "${o.server}" is not a URL (expected http://host:port/path)`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new ConfigError(ErrorCode.ERR_CONFIG_INVALID, `--server must be an http:// or https:// URL, not ${url.protocol}`);
+    }
   }
   if (o.encoding !== undefined && o.encoding !== 'xml' && o.encoding !== 'wbxml') {
     throw new ConfigError(ErrorCode.ERR_CONFIG_INVALID, `--encoding must be xml or wbxml, not "${o.encoding}"`);
@@ -87,14 +97,34 @@ export function parseCommonDeviceOptions(o: CommonDeviceOptions): ParsedDeviceOp
     }
     if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError(ErrorCode.ERR_CONFIG_INVALID, `--ca ${o.ca} is not a PEM certificate`);
   }
+  let failures: FailureProfile | undefined;
+  if (o.failureProfile !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(o.failureProfile, 'utf8');
+    } catch (err) {
+      throw new ConfigError(ErrorCode.ERR_CONFIG_INVALID, `cannot read --failure-profile ${o.failureProfile}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+    try {
+      failures = parseFailureProfile(text);
+    } catch (err) {
+      if (err instanceof DmError) throw new ConfigError(err.code, `--failure-profile ${o.failureProfile}: ${err.message}`);
+      throw err;
+    }
+  }
   return {
-    serverUrl: url.toString(),
+    ...(url !== undefined ? { serverUrl: url.toString() } : {}),
     profile: { ...base, account },
+    ...(failures !== undefined ? { failures } : {}),
     ...(o.encoding !== undefined ? { encoding: o.encoding as Encoding } : {}),
     ...(o.proto !== undefined ? { verDtd: o.proto as '1.1' | '1.2' } : {}),
     ...(ca !== undefined ? { ca } : {}),
     ...(o.verbose === true ? { logger: stderrLogger() } : {}),
   };
+}
+
+function missingServer(): ConfigError {
+  return new ConfigError(ErrorCode.ERR_CONFIG_INVALID, 'missing --server <url> (the DM server to connect to)');
 }
 
 /** An integer option in [min, max], or a one-line ConfigError. */
@@ -121,11 +151,14 @@ export function registerSimulateCommand(program: Command): void {
     .option('--concurrency <k>', 'sessions at once', '50')
     .action(async (o: CommonDeviceOptions & { count: string; concurrency: string }) => {
       const p = parseCommonDeviceOptions(o);
+      const serverUrl = p.serverUrl;
+      if (serverUrl === undefined) throw missingServer();
       const count = int('--count', o.count, 1, 10_000_000);
       const concurrency = int('--concurrency', o.concurrency, 1, 100_000);
       const transport = new HttpTransport({ maxSockets: concurrency, ...(p.ca !== undefined ? { ca: p.ca } : {}) });
       const sim = new FleetSimulator({
-        serverUrl: p.serverUrl, count, concurrency, profile: p.profile, transport,
+        serverUrl, count, concurrency, profile: p.profile, transport,
+        ...(p.failures !== undefined ? { failures: p.failures } : {}),
         ...(p.encoding !== undefined ? { encoding: p.encoding } : {}),
         ...(p.verDtd !== undefined ? { verDtd: p.verDtd } : {}),
         ...(p.logger !== undefined ? { logger: p.logger } : {}),

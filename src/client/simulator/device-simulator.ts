@@ -1,13 +1,21 @@
 /**
  * One simulated device with a state directory: its tree (and pending alerts) are loaded from
- * `<stateDir>/<devId>.tree.json` and saved after every session, so nonces, server changes and
- * undelivered FUMO results survive restarts, like on a real handset.
+ * `<stateDir>/<devId>.tree.json` and saved after every session and every installed provisioning
+ * document, so nonces, accounts, server changes and undelivered FUMO results survive restarts,
+ * like on a real handset. Interrupted firmware downloads keep their bytes in
+ * `<stateDir>/partials`. A device opened without a server URL has no DM account and waits for a
+ * Client Provisioning bootstrap.
  */
+import { join } from 'node:path';
 import type { Encoding } from '../../core/codec/message-codec.js';
 import { DeviceAgent, type SessionReport } from '../agent/device-agent.js';
 import { PendingAlertQueue } from '../agent/pending-alerts.js';
 import type { ListenOptions, PushListener } from '../agent/push-listener.js';
+import type { FailureProfile } from '../fumo/failure-profile.js';
+import { FilePartialDownloadStore, MemoryPartialDownloadStore } from '../fumo/partial-download-store.js';
+import { SimulatedFirmwareUpdater } from '../fumo/simulated-firmware-updater.js';
 import type { FirmwareUpdater } from '../mo/fumo-updater.js';
+import type { CpPushVerdict } from '../provisioning/cp-receiver.js';
 import { createStandardTree } from '../mo/standard-tree.js';
 import type { ManagementTree } from '../tree/management-tree.js';
 import { FileTreeStore } from '../tree/tree-store.js';
@@ -15,12 +23,13 @@ import { silentLogger, type SessionLogger } from '../session/session-types.js';
 import type { UiHandler } from '../session/ui-handler.js';
 import type { Sleep } from '../transport/retry.js';
 import type { DmTransport } from '../transport/transport.js';
-import { defaultFleetProfile, deviceProfileFor, type FleetProfile } from './fleet-profile.js';
-import { scriptedUiHandler } from './scripted-ui.js';
+import { defaultFleetProfile, deviceProfileFor, failureProfileOf, type FleetProfile } from './fleet-profile.js';
+import { pinUiHandler, scriptedUiHandler } from './scripted-ui.js';
 
 /** Options of {@link DeviceSimulator.open}. */
 export interface DeviceSimulatorOptions {
-  readonly serverUrl: string;
+  /** DM server of the profile's account; none = the device starts without an account (bootstrap it). */
+  readonly serverUrl?: string;
   readonly transport: DmTransport;
   /** Fleet profile the device is device 0 of (default: the shipped profile). */
   readonly profile?: FleetProfile;
@@ -33,7 +42,19 @@ export interface DeviceSimulatorOptions {
   readonly encoding?: Encoding;
   readonly verDtd?: '1.1' | '1.2';
   readonly ui?: UiHandler;
+  /** The SIM's IMSI, for NETWPIN / USERNETWPIN bootstrap documents. */
+  readonly imsi?: string;
+  /** The PIN the user types for USERPIN-type bootstrap documents (default: what `ui` answers). */
+  readonly pin?: string;
+  /** Sees each provisioning push (installed or refused). */
+  readonly onProvisioning?: (verdict: CpPushVerdict) => void;
+  /**
+   * Firmware updater for FUMO. Default: a {@link SimulatedFirmwareUpdater} with partial downloads
+   * in `<stateDir>/partials` (in memory without a state directory) and `failures`.
+   */
   readonly updater?: FirmwareUpdater;
+  /** Failure profile of the default updater (default: the fleet profile's `failureProfile`). */
+  readonly failures?: FailureProfile;
   readonly sleep?: Sleep;
   readonly logger?: SessionLogger;
 }
@@ -60,18 +81,22 @@ export class DeviceSimulator {
   /** Builds the device, loading its saved state when there is one. */
   static async open(o: DeviceSimulatorOptions): Promise<DeviceSimulator> {
     const profile = o.profile ?? defaultFleetProfile();
-    const deviceProfile = deviceProfileFor(profile, 0, o.serverUrl, {
+    const withAccount = deviceProfileFor(profile, 0, o.serverUrl ?? '', {
       ...(o.devId !== undefined ? { devId: o.devId } : {}),
       ...(o.username !== undefined ? { username: o.username } : {}),
       ...(o.password !== undefined ? { password: o.password } : {}),
       ...(o.serverPassword !== undefined ? { serverPassword: o.serverPassword } : {}),
     });
+    const deviceProfile = o.serverUrl === undefined ? { ...withAccount, accounts: [] } : withAccount;
     const store = o.stateDir === undefined ? undefined : new FileTreeStore({ directory: o.stateDir });
     const snapshot = await store?.load(deviceProfile.devId);
-    const tree = createStandardTree(deviceProfile, {
-      ...(snapshot !== undefined ? { snapshot } : {}),
-      ...(o.updater !== undefined ? { updater: o.updater } : {}),
+    const failures = o.failures ?? failureProfileOf(profile);
+    const updater = o.updater ?? new SimulatedFirmwareUpdater({
+      deviceId: deviceProfile.devId,
+      partials: o.stateDir === undefined ? new MemoryPartialDownloadStore() : new FilePartialDownloadStore(join(o.stateDir, 'partials')),
+      ...(failures !== undefined ? { failures } : {}),
     });
+    const tree = createStandardTree(deviceProfile, { updater, ...(snapshot !== undefined ? { snapshot } : {}) });
     const log = o.logger ?? silentLogger;
     let agent: DeviceAgent | undefined;
     let self: DeviceSimulator | undefined;
@@ -81,8 +106,18 @@ export class DeviceSimulator {
       onQueued: () => void agent?.startSession().then((r) => log.info(describeReport(r))).catch((err: unknown) => log.warn(String(err))),
       onChange: () => void self?.save(),
     });
+    const ui = o.ui ?? scriptedUiHandler(profile.ui);
     agent = new DeviceAgent({
-      tree, transport: o.transport, ui: o.ui ?? scriptedUiHandler(profile.ui), alerts, logger: log,
+      tree, transport: o.transport, ui, alerts, logger: log,
+      provisioning: {
+        ...(o.imsi !== undefined ? { imsi: o.imsi } : {}),
+        ...(o.pin !== undefined ? { ui: pinUiHandler(o.pin, ui) } : {}),
+        // An installed document is saved at once: a bootstrap without INIT starts no session.
+        onProvisioning: (v) => {
+          if (v.accepted) void self?.save();
+          o.onProvisioning?.(v);
+        },
+      },
       ...(o.encoding !== undefined ? { encoding: o.encoding } : {}),
       ...(o.verDtd !== undefined ? { verDtd: o.verDtd } : {}),
       ...(o.sleep !== undefined ? { sleep: o.sleep } : {}),
@@ -102,7 +137,7 @@ export class DeviceSimulator {
     }
   }
 
-  /** Handles a Package 0 and saves the state. */
+  /** Handles a push (Package 0 or a provisioning document) and saves the state. */
   async handlePush(bytes: Uint8Array): Promise<Awaited<ReturnType<DeviceAgent['handlePush']>>> {
     try {
       return await this.agent.handlePush(bytes);
@@ -111,7 +146,7 @@ export class DeviceSimulator {
     }
   }
 
-  /** Listens for Package 0 (and checks in periodically); sessions save the state. */
+  /** Listens for pushes (and checks in periodically); sessions and installed documents save the state. */
   listen(options: ListenOptions & { onSession?: (r: SessionReport) => void }): Promise<PushListener> {
     return this.agent.listen({
       ...options,

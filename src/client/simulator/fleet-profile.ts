@@ -1,10 +1,13 @@
 /**
  * Fleet profiles of the device simulator: a JSON file describing what simulated devices look
- * like — models (with weights and firmware versions), the DM account template, and how ids and
- * credentials are derived from the device number. Format: docs/reference/device-agent.md.
+ * like — models (with weights and firmware versions), the DM account template, how ids and
+ * credentials are derived from the device number, and which devices fail firmware updates.
+ * Format: docs/reference/device-agent.md. Profiles shipped with the project live in
+ * `profiles/*.json` beside this module.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { ConfigError, ErrorCode } from '../../core/errors.js';
+import { ConfigError, DmError, ErrorCode } from '../../core/errors.js';
+import { FailureProfile, type FailureProfileSpec } from '../fumo/failure-profile.js';
 import type { DmAccountProfile } from '../mo/dmacc-accounts.js';
 import type { DeviceProfile } from '../mo/standard-tree.js';
 import type { UiScript } from './scripted-ui.js';
@@ -48,27 +51,53 @@ export interface FleetProfile {
   readonly credentials?: { readonly username?: string; readonly password?: string; readonly serverPassword?: string };
   /** How simulated users answer UI alerts. */
   readonly ui?: UiScript;
+  /** Which devices fail firmware updates, and how (docs/reference/fumo.md, "Failure profiles"). */
+  readonly failureProfile?: FailureProfileSpec;
   readonly models: readonly FleetModel[];
+}
+
+/**
+ * Where a shipped profile is. Resolved from this module's URL, which works from the sources
+ * (`src/client/simulator/profiles/`, under tsx) and from the build (the build copies the JSON to
+ * `dist/src/client/simulator/profiles/`); a build without the copy falls back to the source tree.
+ */
+function shippedProfileUrl(name: string): URL | undefined {
+  if (!/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith('.')) return undefined;
+  const candidates = [
+    new URL(`./profiles/${name}.json`, import.meta.url),
+    new URL(`../../../../src/client/simulator/profiles/${name}.json`, import.meta.url),
+  ];
+  return candidates.find((u) => existsSync(u));
+}
+
+/** A fleet profile shipped with the project (`profiles/<name>.json`), e.g. `default`. */
+export function shippedFleetProfile(name: string): FleetProfile {
+  const found = shippedProfileUrl(name);
+  if (found === undefined) throw new ConfigError(ErrorCode.ERR_CONFIG_INVALID, `the simulator profile "${name}" (profiles/${name}.json) is missing`);
+  return parseFleetProfile(readFileSync(found, 'utf8'), `${name} profile`);
 }
 
 /** Values of the fleet profile shipped with the project (profiles/default.json). */
 export function defaultFleetProfile(): FleetProfile {
-  // The JSON sits beside the sources; a build without it falls back to the source tree.
-  const candidates = [new URL('./profiles/default.json', import.meta.url), new URL('../../../../src/client/simulator/profiles/default.json', import.meta.url)];
-  const found = candidates.find((u) => existsSync(u));
-  if (found === undefined) throw new ConfigError(ErrorCode.ERR_CONFIG_INVALID, 'the default simulator profile (profiles/default.json) is missing');
-  return parseFleetProfile(readFileSync(found, 'utf8'), 'default profile');
+  return shippedFleetProfile('default');
 }
 
-/** Reads and checks a fleet profile file. */
+/** Reads and checks a fleet profile file; a name that is no file but a shipped profile (`default`) loads that. */
 export function loadFleetProfile(path: string): FleetProfile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(ErrorCode.ERR_CONFIG_INVALID, `cannot read profile ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && shippedProfileUrl(path) !== undefined) return shippedFleetProfile(path);
+    throw new ConfigError(ErrorCode.ERR_CONFIG_INVALID, `cannot read profile ${path}: ${code ?? String(err)}`);
   }
   return parseFleetProfile(text, path);
+}
+
+/** The failure profile of a fleet profile (undefined: no device fails on purpose). */
+export function failureProfileOf(profile: FleetProfile): FailureProfile | undefined {
+  return profile.failureProfile === undefined ? undefined : new FailureProfile(profile.failureProfile);
 }
 
 /** Parses and checks profile JSON; every problem is a one-line ConfigError naming the field. */
@@ -96,6 +125,16 @@ export function parseFleetProfile(text: string, where: string): FleetProfile {
   if (p['tac'] !== undefined && !(typeof p['tac'] === 'string' && /^\d{8}$/.test(p['tac']))) bad('"tac" must be 8 digits');
   const authPref = (p['account'] as Record<string, unknown> | undefined)?.['authPref'];
   if (authPref !== undefined && !['BASIC', 'DIGEST', 'HMAC', 'NONE'].includes(String(authPref).toUpperCase())) bad('"account.authPref" must be BASIC, DIGEST, HMAC or NONE');
+  const failures = p['failureProfile'];
+  if (failures !== undefined) {
+    if (typeof failures !== 'object' || failures === null || Array.isArray(failures)) bad('"failureProfile" must be an object');
+    try {
+      new FailureProfile(failures as FailureProfileSpec);
+    } catch (err) {
+      if (err instanceof DmError) bad(`"failureProfile": ${err.message.replace(/^failure profile: /, '')}`);
+      throw err;
+    }
+  }
   return p as unknown as FleetProfile;
 }
 

@@ -8,6 +8,8 @@ import type { Encoding } from '../../core/codec/message-codec.js';
 import { ConfigError, ErrorCode } from '../../core/errors.js';
 import { DeviceAgent, type SessionReport } from '../agent/device-agent.js';
 import { PendingAlertQueue } from '../agent/pending-alerts.js';
+import type { FailureProfile } from '../fumo/failure-profile.js';
+import { SimulatedFirmwareUpdater } from '../fumo/simulated-firmware-updater.js';
 import type { FirmwareUpdater } from '../mo/fumo-updater.js';
 import { TreeTemplateCache, createStandardTree } from '../mo/standard-tree.js';
 import type { ManagementTree } from '../tree/management-tree.js';
@@ -15,7 +17,7 @@ import type { SessionLogger } from '../session/session-types.js';
 import type { UiHandler } from '../session/ui-handler.js';
 import type { Sleep } from '../transport/retry.js';
 import type { DmTransport } from '../transport/transport.js';
-import { deviceProfileFor, type FleetProfile } from './fleet-profile.js';
+import { deviceProfileFor, failureProfileOf, type FleetProfile } from './fleet-profile.js';
 import { scriptedUiHandler } from './scripted-ui.js';
 import { summarize, type FleetSummary } from './fleet-summary.js';
 
@@ -31,8 +33,13 @@ export interface FleetSimulatorOptions {
   readonly verDtd?: '1.1' | '1.2';
   /** Simulated users (default: the profile's UI script). */
   readonly ui?: UiHandler;
-  /** Firmware updater for FUMO (default: HTTP download). */
+  /**
+   * Firmware updater for FUMO, shared by every device (it is told the device on each call).
+   * Default: one {@link SimulatedFirmwareUpdater} with in-memory partial downloads and `failures`.
+   */
   readonly updater?: FirmwareUpdater;
+  /** Failure profile of the default updater (default: the fleet profile's `failureProfile`). */
+  readonly failures?: FailureProfile;
   readonly sleep?: Sleep;
   readonly clock?: () => number;
   readonly logger?: SessionLogger;
@@ -51,6 +58,7 @@ export class FleetSimulator {
   readonly #o: FleetSimulatorOptions;
   readonly #cache = new TreeTemplateCache();
   readonly #ui: UiHandler;
+  readonly #updater: FirmwareUpdater;
   readonly #trees: Array<ManagementTree | undefined>;
   /** Undelivered alerts of devices whose last session failed (sparse). */
   readonly #pending = new Map<number, unknown>();
@@ -59,6 +67,8 @@ export class FleetSimulator {
     if (!Number.isInteger(options.count) || options.count < 1) throw new ConfigError(ErrorCode.ERR_CONFIG_INVALID, `device count must be a positive integer, not ${options.count}`);
     this.#o = options;
     this.#ui = options.ui ?? scriptedUiHandler(options.profile.ui);
+    const failures = options.failures ?? failureProfileOf(options.profile);
+    this.#updater = options.updater ?? new SimulatedFirmwareUpdater(failures !== undefined ? { failures } : {});
     this.#trees = new Array<ManagementTree | undefined>(options.count);
   }
 
@@ -78,7 +88,7 @@ export class FleetSimulator {
     if (tree === undefined) {
       tree = createStandardTree(deviceProfileFor(this.#o.profile, n, this.#o.serverUrl), {
         cache: this.#cache,
-        ...(this.#o.updater !== undefined ? { updater: this.#o.updater } : {}),
+        updater: this.#updater,
       });
       this.#trees[n] = tree;
     }

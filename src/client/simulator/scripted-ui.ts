@@ -54,3 +54,15 @@ function common(answer: string | undefined): UiResponse | undefined {
   if (answer === 'timeout') return { outcome: 'timeout' };
   return undefined;
 }
+
+/**
+ * A user who knows the PIN of a Client Provisioning bootstrap: the PIN prompt (1102, asked by the
+ * provisioning receiver for USERPIN / USERNETWPIN / USERPINMAC documents) gets `pin`; every
+ * other request goes to `base`. Give it only to the provisioning receiver, so text-input alerts
+ * of DM sessions are not answered with the PIN.
+ */
+export function pinUiHandler(pin: string, base: UiHandler): UiHandler {
+  return {
+    prompt: (r) => (r.code === AlertCode.TEXT_INPUT ? { outcome: 'ok', input: pin } : base.prompt(r)),
+  };
+}

@@ -162,3 +162,8 @@ export interface HealthDto {
   readonly nodeId: string;
   readonly activeSessions: number;
 }
+
+// The firmware, campaign and bootstrap routes' shapes, so `import type … from 'omadm/server'` finds every DTO.
+export type { CampaignDeviceDto, CampaignDto, CampaignEventDto, CampaignStatusDto, CreateCampaignDto } from '../campaign/campaign-dto.js';
+export type { CreateExternalFirmwareDto, FirmwareDto } from '../firmware/firmware-dto.js';
+export type { BootstrapDto } from '../bootstrap/bootstrap-routes.js';

@@ -1,7 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deviceFileName } from '../../../src/client/tree/tree-store.js';
+import { bootstrapPushFor, sampleW7ServerCred } from '../../helpers/cp-device.js';
 import { hdrStatus, okStatuses, reply, startFakeDmServer } from '../../helpers/fake-dm-server.js';
 
 const ENTRY = fileURLToPath(new URL('../../helpers/device-cli-entry.ts', import.meta.url));
@@ -16,6 +21,31 @@ function omadm(args: readonly string[]): Promise<{ code: number | null; stdout: 
     child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** A long-running CLI child and a way to wait for its output. */
+function omadmChild(args: readonly string[]): { child: ChildProcessWithoutNullStreams; waitFor(re: RegExp): Promise<RegExpMatchArray>; stderr(): string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args]);
+  let stdout = '';
+  let stderr = '';
+  const waiters: Array<() => void> = [];
+  child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString();
+    for (const w of waiters) w();
+  });
+  return {
+    child,
+    stderr: () => stderr,
+    waitFor: (re) => new Promise((resolve) => {
+      const check = (): void => {
+        const m = re.exec(stdout);
+        if (m) resolve(m);
+      };
+      waiters.push(check);
+      check();
+    }),
+  };
 }
 
 /** An error line: exactly one line, prefixed, no stack trace. */
@@ -90,6 +120,11 @@ describe('omadm device', () => {
       [['device', '--server', 'http://x/', '--profile', '/no/such/file.json'], /cannot read profile \/no\/such\/file\.json: ENOENT/],
       [['device', '--server', 'http://x/', '--ca', '/no/such/ca.pem'], /cannot read --ca/],
       [['device', '--server', 'http://x/', '--listen', '--udp-port', '70000'], /--udp-port must be an integer from 0 to 65535/],
+      [['device', '--id', 'IMEI:1'], /missing --server <url>/],
+      [['device', '--listen', '--imsi', '12ab'], /--imsi must be 5 to 15 digits/],
+      [['device', '--listen', '--pin', ''], /--pin must be 1 to 40 digits/],
+      [['device', '--server', 'http://x/', '--failure-profile', '/no/such/fp.json'], /cannot read --failure-profile \/no\/such\/fp\.json: ENOENT/],
+      [['simulate', '--count', '2'], /missing --server <url>/],
       [['simulate', '--server', 'http://x/', '--count', 'many'], /--count must be an integer/],
     ];
     for (const [args, pattern] of cases) {
@@ -126,6 +161,49 @@ describe('omadm device --listen', () => {
     } finally {
       child.kill();
       await server.close();
+    }
+  });
+});
+
+describe('omadm device --listen without an account', () => {
+  it('waits for a bootstrap push, installs it with the --pin the user types, opens the INIT session and keeps the account in --state', async () => {
+    const cred = sampleW7ServerCred();
+    const server = await startFakeDmServer((req, i) => ({ message: reply(req, { msgId: i + 1, cred, commands: [hdrStatus(req, 212), ...okStatuses(req)] }) }));
+    const state = await mkdtemp(join(tmpdir(), 'omadm-device-'));
+    const run = omadmChild(['device', '--listen', '--http-port', '0', '--check-in', '0', '--state', state, '--id', 'IMEI:490154203237518', '--pin', '2468']);
+    try {
+      const [, port] = await run.waitFor(/listening for Package 0 on http port (\d+) \(no DM account yet: waiting for a bootstrap push\)/);
+      // A wrong PIN first: refused, nothing installed.
+      const wrong = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: bootstrapPushFor(server.url, { init: true, pin: '1111' }) });
+      assert.equal(wrong.status, 400);
+      await run.waitFor(/bootstrap push refused: USERPIN MAC check failed.*\[ERR_CP_MAC_INVALID\]/);
+      const res = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: bootstrapPushFor(server.url, { init: true, pin: '2468' }) });
+      assert.equal(res.status, 202);
+      await run.waitFor(/IMEI:490154203237518: bootstrap push installed \(USERPIN\): DM account for dm\.example\.com \(INIT\)/);
+      await run.waitFor(/IMEI:490154203237518: session \d+ with dm\.example\.com \(DM 1\.2\): ok/);
+      const exited = new Promise<number | null>((resolve) => run.child.on('close', resolve));
+      run.child.kill('SIGINT');
+      assert.equal(await exited, 0, run.stderr());
+      assert.equal(server.requests.length, 1);
+      const saved = await readFile(join(state, deviceFileName('IMEI:490154203237518')), 'utf8');
+      assert.match(saved, /dm\.example\.com/, 'the installed account was saved with the tree');
+    } finally {
+      run.child.kill();
+      await server.close();
+      await rm(state, { recursive: true, force: true });
+    }
+  });
+
+  it('checks a failure profile given with --failure-profile', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'omadm-fp-'));
+    try {
+      const file = join(dir, 'fp.json');
+      await writeFile(file, JSON.stringify({ rate: 2 }));
+      const r = await omadm(['simulate', '--server', 'http://127.0.0.1:9/dm', '--count', '1', '--failure-profile', file]);
+      assert.equal(r.code, 1);
+      oneLine(r.stderr, /--failure-profile .*fp\.json: failure profile: rate must be a number in 0\.\.1/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

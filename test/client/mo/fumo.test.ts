@@ -5,7 +5,7 @@ import { Status } from '../../../src/core/constants/status.js';
 import { createDevDetailPlugin, devDetailNodes } from '../../../src/client/mo/devdetail.js';
 import { createDevInfoPlugin, devInfoNodes } from '../../../src/client/mo/devinfo.js';
 import { type FumoPluginOptions, createFumoPlugin } from '../../../src/client/mo/fumo.js';
-import type { FirmwareUpdater, FumoFailure, InstallOutcome } from '../../../src/client/mo/fumo-updater.js';
+import type { FirmwareDeviceInfo, FirmwareUpdater, FumoFailure, InstallOutcome } from '../../../src/client/mo/fumo-updater.js';
 import type { ManagementTree } from '../../../src/client/tree/management-tree.js';
 import type { GenericAlert } from '../../../src/client/tree/plugin.js';
 import { TreeTemplate } from '../../../src/client/tree/tree-template.js';
@@ -20,9 +20,11 @@ class FakeUpdater implements FirmwareUpdater {
   gate: Promise<void> | undefined;
   readonly calls: string[] = [];
   installed: Uint8Array | undefined;
+  readonly downloadedFor: Array<FirmwareDeviceInfo | undefined> = [];
 
-  async download(url: string): Promise<Uint8Array | FumoFailure> {
+  async download(url: string, _onProgress?: unknown, device?: FirmwareDeviceInfo): Promise<Uint8Array | FumoFailure> {
     this.calls.push(`download ${url}`);
+    this.downloadedFor.push(device);
     await this.gate;
     return this.downloadResult;
   }
@@ -66,6 +68,15 @@ function setup(updater: FirmwareUpdater, options: Partial<FumoPluginOptions> = {
 const state = (tree: ManagementTree): string | undefined => tree.get(`${PKG}/State`, server).items?.[0]?.data as string | undefined;
 
 describe('FUMO management object', () => {
+  it('tells the updater which device downloads (one updater may serve a whole fleet)', async () => {
+    const updater = new FakeUpdater();
+    const { tree } = setup(updater);
+    tree.add({ uri: `${PKG}/Download/PkgURL`, data: 'https://fw.example.com/p.bin' }, server);
+    assert.equal((await tree.exec({ uri: `${PKG}/Download` }, server)).status, Status.ACCEPTED_FOR_PROCESSING);
+    await tree.whenIdle();
+    assert.deepEqual(updater.downloadedFor, [{ devId: 'imei:1', man: 'M', mod: 'X1', fwV: '1.0', swV: '6.5.0' }]);
+  });
+
   it('runs DownloadAndUpdate: 202, States 30 → 50 → 60 → 100, new FwV/SwV, Generic Alert 1226 with the Correlator', async () => {
     const updater = new FakeUpdater();
     const { tree, alerts, states } = setup(updater);

@@ -5,10 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeNonce, encodeNonce } from '../../../src/core/auth/nonce.js';
 import { computeMd5Digest } from '../../../src/core/auth/md5-digest.js';
+import { FumoResult, FumoState } from '../../../src/core/constants/fumo.js';
 import { readDmAccounts } from '../../../src/client/mo/dmacc-accounts.js';
+import { encodeSimulatedFirmware } from '../../../src/client/mo/fumo-updater.js';
 import { DeviceSimulator, describeReport } from '../../../src/client/simulator/device-simulator.js';
 import { HttpTransport } from '../../../src/client/transport/http-transport.js';
 import { hdrStatus, okStatuses, reply, startFakeDmServer, statusesOf } from '../../helpers/fake-dm-server.js';
+import { startPackageServer } from '../fumo/package-server.js';
+
+/** The DM server, as a caller of the tree (what its Add / Exec would run as). */
+const SERVER = { serverId: 'omadm', roles: 8 };
 
 const transport = new HttpTransport();
 const dirs: string[] = [];
@@ -77,6 +83,42 @@ describe('DeviceSimulator', () => {
       assert.ok(alert !== undefined, 'the alert queued before the restart was sent');
     } finally {
       await server.close();
+    }
+  });
+
+  it('starts without a DM account when opened without a server URL', async () => {
+    const sim = await DeviceSimulator.open({ transport, devId: 'IMEI:3' });
+    assert.deepEqual(readDmAccounts(sim.tree), []);
+  });
+
+  it('updates firmware with the simulated updater by default: partial bytes in <stateDir>/partials, failures from the profile', async () => {
+    const pkg = encodeSimulatedFirmware({ fwV: '2.0' });
+    const files = await startPackageServer(pkg);
+    const stateDir = mkdtempSync(join(tmpdir(), 'omadm-device-'));
+    dirs.push(stateDir);
+    const profile = { models: [{ man: 'A', mod: 'B', firmware: ['1.0'] }], failureProfile: { devices: { 'IMEI:5': 'wrong-device' as const } } };
+    const exec = async (sim: DeviceSimulator, op: string): Promise<string | undefined> => {
+      sim.tree.add({ uri: `./FwUpdate/p/${op}/PkgURL`, data: `${files.url}/pkg.bin` }, SERVER);
+      assert.equal((await sim.tree.exec({ uri: `./FwUpdate/p/${op}` }, SERVER)).status, 202);
+      await sim.tree.whenIdle();
+      return sim.tree.readValue('./FwUpdate/p/State');
+    };
+    try {
+      // Every transfer breaks after 10 bytes: the download fails (State 20) and its bytes are kept on disk.
+      files.cutAfter(10, 100);
+      const broken = await DeviceSimulator.open({ transport, stateDir, devId: 'IMEI:4', profile });
+      assert.equal(await exec(broken, 'Download'), String(FumoState.DOWNLOAD_FAILED));
+      assert.ok(readdirSync(join(stateDir, 'partials')).some((f) => f.endsWith('.part')), 'the partial download is in <stateDir>/partials');
+      files.cutAfter(0, 0);
+      // The profile's failureProfile makes IMEI:5 refuse the package at install (403, State 70).
+      const failing = await DeviceSimulator.open({ transport, devId: 'IMEI:5', profile });
+      assert.equal(await exec(failing, 'DownloadAndUpdate'), String(FumoState.UPDATE_FAILED_HAVE_DATA));
+      assert.equal(failing.agent.alerts.pending()[0]?.items[0]?.data, String(FumoResult.DEVICE_MISMATCH));
+      const fine = await DeviceSimulator.open({ transport, devId: 'IMEI:6', profile });
+      await exec(fine, 'DownloadAndUpdate');
+      assert.equal(fine.tree.readValue('./DevDetail/FwV'), '2.0');
+    } finally {
+      await files.close();
     }
   });
 });
