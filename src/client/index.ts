@@ -1,7 +1,8 @@
 /**
  * Public surface of the device side (`omadm/client`): the management tree and its management
- * objects, the session engine, the HTTP transport with connection retry, the device agent and
- * the device simulator. Reference pages: docs/reference/device-agent.md.
+ * objects, the session engine, the HTTP transport with connection retry, the device agent,
+ * Client Provisioning (bootstrap), firmware update (FUMO) and the device simulator. Reference
+ * pages: docs/reference/device-agent.md, client-provisioning.md, fumo.md.
  */
 
 // Management tree and management objects
@@ -13,6 +14,34 @@ export { FileTreeStore, MemoryTreeStore, type TreeStore } from './tree/tree-stor
 export type { TreeSnapshot } from './tree/tree-snapshot.js';
 export { createStandardTree, TreeTemplateCache, type DeviceProfile, type StandardTreeOptions } from './mo/standard-tree.js';
 export { readDmAccounts, updateAccountNonce, dmAccountNodes, type DmAccount, type DmAccountProfile } from './mo/dmacc-accounts.js';
+
+// Firmware update (FUMO): the management object, the updater port, the simulator's updater
+export { createFumoPlugin, FUMO_URI, FUMO_PACKAGE_DESCRIPTION, type FumoPluginOptions, type FumoOperation } from './mo/fumo.js';
+export {
+  HttpFirmwareUpdater, isFumoFailure, encodeSimulatedFirmware, decodeSimulatedFirmware, resultForHttpStatus,
+  type FirmwareUpdater, type FirmwareDeviceInfo, type FumoFailure, type InstallOutcome, type SimulatedFirmware, type HttpFirmwareUpdaterOptions,
+} from './mo/fumo-updater.js';
+export { SimulatedFirmwareUpdater, type SimulatedFirmwareUpdaterOptions } from './fumo/simulated-firmware-updater.js';
+export {
+  FailureProfile, FailureKind, FAILURE_RESULT, DOWNLOAD_FAILURES, ALL_FAILURE_KINDS, parseFailureProfile, type FailureProfileSpec,
+} from './fumo/failure-profile.js';
+export {
+  MemoryPartialDownloadStore, FilePartialDownloadStore, type PartialDownloadStore, type PartialDownloadState,
+} from './fumo/partial-download-store.js';
+export { resumableDownload, type ResumableDownloadOptions, type DownloadSuccess, type DownloadFailure } from './fumo/resumable-download.js';
+export {
+  parseDownloadDescriptor, isDownloadDescriptorType, installStatusReport, InstallStatus, type DownloadDescriptor,
+} from './fumo/download-descriptor.js';
+
+// Client Provisioning (bootstrap over WAP push)
+export { receiveCpPush, isCpPush, type CpReceiverOptions, type CpPushVerdict } from './provisioning/cp-receiver.js';
+export {
+  installCpDocument, planCpInstall, rolesForSecurity, type InstalledAccount, type InstallCpOptions, type CpInstallPlan,
+} from './provisioning/cp-install.js';
+export {
+  w7AccountNodes, w7AccountUri, syncmlAuthType, AAUTH_LEVEL_MAP, type DmAccLayout, type W7AccountOptions,
+} from './provisioning/w7-account.js';
+export { createPushRouter, type PushRouterAgent, type PushRouterOptions } from './provisioning/push-router.js';
 
 // Session engine
 export { DmClientSession, type DmClientSessionOptions, type OutgoingMessage, type IncomingMessage } from './session/dm-session.js';
@@ -35,7 +64,9 @@ export {
 } from './transport/retry.js';
 
 // Device agent
-export { DeviceAgent, type DeviceAgentOptions, type SessionReport, type StartSessionOptions } from './agent/device-agent.js';
+export {
+  DeviceAgent, type DeviceAgentOptions, type SessionReport, type StartSessionOptions, type AgentProvisioningOptions, type AgentPushVerdict,
+} from './agent/device-agent.js';
 export { memoryAccountSource, retryPolicyOf, type AccountSource, type AgentAccount } from './agent/agent-account.js';
 export { treeAccountSource, toAgentAccount } from './agent/tree-accounts.js';
 export { PendingAlertQueue, toPendingAlert } from './agent/pending-alerts.js';
@@ -48,7 +79,7 @@ export { DeviceSimulator, describeReport, type DeviceSimulatorOptions } from './
 export { FleetSimulator, type FleetSimulatorOptions, type FleetProgress } from './simulator/fleet-simulator.js';
 export { formatSummary, percentile, summarize, type FleetSummary } from './simulator/fleet-summary.js';
 export {
-  defaultFleetProfile, loadFleetProfile, parseFleetProfile, deviceProfileFor, imeiFor, modelFor,
+  defaultFleetProfile, shippedFleetProfile, loadFleetProfile, parseFleetProfile, failureProfileOf, deviceProfileFor, imeiFor, modelFor,
   type FleetProfile, type FleetModel,
 } from './simulator/fleet-profile.js';
-export { scriptedUiHandler, type UiScript } from './simulator/scripted-ui.js';
+export { scriptedUiHandler, pinUiHandler, type UiScript } from './simulator/scripted-ui.js';

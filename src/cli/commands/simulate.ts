@@ -171,6 +171,13 @@ export function registerSimulateCommand(program: Command): void {
         const summary = await sim.runRound({ onProgress: (x) => bar?.update(x.done, { ok: x.ok, failed: x.failed }) });
         bar?.stop();
         writeOutput(formatSummary(summary));
+        // Firmware updates the server started run on after the round; their results (Generic
+        // Alert 1226) need one more session, as a real device would open once it is done.
+        const waiting = await sim.settle();
+        if (waiting.length > 0) {
+          const delivery = await sim.runRound({ devices: waiting });
+          writeOutput(`results: ${delivery.ok} of ${delivery.total} devices delivered their firmware update results\n`);
+        }
         if (summary.failed > 0) {
           throw new DmError(ErrorCode.ERR_SESSION_FAILED, `${summary.failed} of ${summary.total} sessions failed (first cause: ${summary.failures[0]?.reason ?? 'unknown'})`);
         }

@@ -187,12 +187,12 @@ export class DeviceAgent {
   async #acceptProvisioning(bytes: Uint8Array, tree: ManagementTree, p: AgentProvisioningOptions): Promise<CpPushVerdict & { via: 'provisioning'; sessions: Promise<SessionReport>[] }> {
     const log = this.#o.logger ?? silentLogger;
     const sessions: Promise<SessionReport>[] = [];
-    const { onProvisioning, tree: _tree, ui, ...receiver } = p;
+    const { onProvisioning, ui, ...receiver } = p;
     const verdict = await receiveCpPush(bytes, {
       ...receiver,
       tree,
       ui: ui ?? this.#o.ui ?? noUiHandler,
-      // Bootstrap INIT: "the client initiates a session to the new server" (reference §1.12).
+      // w7 INIT: start a session right after the document is approved (reference §5, w7 parms).
       onInit: (account) => {
         const session = this.startSession({ serverId: account.serverId });
         // Whoever gets `sessions` may not watch them; a failure must not become an unhandled rejection.

@@ -123,6 +123,28 @@ export class FleetSimulator {
   }
 
   /**
+   * Waits until the background work of every built device (FUMO downloads and installs started in
+   * the last round) has finished, and returns the devices that hold results not yet delivered:
+   * a round over them (`runRound({ devices })`) reports them to the server.
+   */
+  async settle(): Promise<number[]> {
+    const waiting: number[] = [];
+    for (let n = 0; n < this.#trees.length; n++) {
+      const tree = this.#trees[n];
+      if (tree === undefined) continue;
+      await tree.whenIdle();
+      const alerts = tree.takeAlerts();
+      if (alerts.length > 0) {
+        const queue = new PendingAlertQueue({ initial: this.#pending.get(n) });
+        for (const a of alerts) queue.queueGenericAlert(a);
+        this.#pending.set(n, queue.toJSON());
+      }
+      if (this.#pending.has(n)) waiting.push(n);
+    }
+    return waiting;
+  }
+
+  /**
    * Runs a round now and then every `intervalMs` (rounds never overlap), with one timer for the
    * whole fleet — idle devices own none. Returns a function that stops after the current round.
    */

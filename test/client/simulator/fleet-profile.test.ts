@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultFleetProfile, deviceProfileFor, imeiFor, modelFor, parseFleetProfile } from '../../../src/client/simulator/fleet-profile.js';
+import {
+  defaultFleetProfile, deviceProfileFor, failureProfileOf, imeiFor, loadFleetProfile, modelFor, parseFleetProfile, shippedFleetProfile,
+} from '../../../src/client/simulator/fleet-profile.js';
 import { ConfigError } from '../../../src/core/errors.js';
 
 function luhnOk(digits: string): boolean {
@@ -54,6 +56,19 @@ describe('fleet profiles', () => {
     assert.deepEqual([d.accounts[0]?.clientName, d.accounts[0]?.clientSecret, d.accounts[0]?.serverSecret], ['u', 'p', 's']);
   });
 
+  it('finds shipped profiles beside its module, by name too', () => {
+    assert.deepEqual(shippedFleetProfile('default'), defaultFleetProfile());
+    assert.deepEqual(loadFleetProfile('default'), defaultFleetProfile(), 'a name that is no file loads the shipped profile');
+    assert.throws(() => shippedFleetProfile('../default'), /profiles\/\.\.\/default\.json\) is missing/);
+  });
+
+  it('turns a failureProfile field into the failure profile of its devices', () => {
+    const p = parseFleetProfile('{"failureProfile":{"devices":{"IMEI:1":"network-loss"}},"models":[{"man":"A","mod":"B","firmware":["1"]}]}', 'p.json');
+    assert.equal(failureProfileOf(p)?.kindFor('IMEI:1'), 'network-loss');
+    assert.equal(failureProfileOf(p)?.kindFor('IMEI:2'), undefined);
+    assert.equal(failureProfileOf(defaultFleetProfile()), undefined);
+  });
+
   it('rejects a bad profile with a one-line message naming the field', () => {
     const cases: Array<[string, RegExp]> = [
       ['{', /not JSON/],
@@ -63,6 +78,8 @@ describe('fleet profiles', () => {
       ['{"models":[{"man":"A","firmware":["1"]}]}', /models\[0\]\.mod/],
       ['{"tac":"12","models":[{"man":"A","mod":"B","firmware":["1"]}]}', /"tac" must be 8 digits/],
       ['{"account":{"authPref":"KERBEROS"},"models":[{"man":"A","mod":"B","firmware":["1"]}]}', /authPref/],
+      ['{"failureProfile":[],"models":[{"man":"A","mod":"B","firmware":["1"]}]}', /"failureProfile" must be an object/],
+      ['{"failureProfile":{"mix":{"meltdown":1}},"models":[{"man":"A","mod":"B","firmware":["1"]}]}', /"failureProfile": unknown failure kind "meltdown"/],
     ];
     for (const [text, why] of cases) {
       assert.throws(() => parseFleetProfile(text, 'p.json'), (err: unknown) => err instanceof ConfigError && why.test(err.message) && err.message.startsWith('p.json: ') && !err.message.includes('\n'));

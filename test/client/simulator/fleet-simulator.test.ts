@@ -2,13 +2,16 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeMd5Digest, md5Secret, verifyMd5Digest } from '../../../src/core/auth/md5-digest.js';
 import { encodeNonce } from '../../../src/core/auth/nonce.js';
+import { FumoResult, FumoState } from '../../../src/core/constants/fumo.js';
 import type { Command, StatusCommand } from '../../../src/core/syncml/message.js';
+import { encodeSimulatedFirmware } from '../../../src/client/mo/fumo-updater.js';
 import { defaultFleetProfile, deviceProfileFor, type FleetProfile } from '../../../src/client/simulator/fleet-profile.js';
 import { FleetSimulator } from '../../../src/client/simulator/fleet-simulator.js';
 import { formatSummary, percentile, summarize } from '../../../src/client/simulator/fleet-summary.js';
 import { HttpTransport } from '../../../src/client/transport/http-transport.js';
 import type { SessionReport } from '../../../src/client/agent/device-agent.js';
 import { hdrStatus, okStatuses, reply, startFakeDmServer, statusesOf, type FakeReply, type ReceivedRequest } from '../../helpers/fake-dm-server.js';
+import { startPackageServer } from '../fumo/package-server.js';
 
 const transport = new HttpTransport();
 after(() => transport.close());
@@ -99,6 +102,40 @@ describe('FleetSimulator', () => {
       assert.equal(server.requests.length, after, 'no sessions after stop');
       assert.deepEqual(rounds.slice(0, 2), [3, 3]);
     } finally {
+      await server.close();
+    }
+  });
+
+  it('updates firmware through one shared simulated updater that fails exactly the devices of the profile\'s failureProfile, and delivers the results after settling', async () => {
+    const files = await startPackageServer(encodeSimulatedFirmware({ fwV: '9.0' }));
+    const results = new Map<string, unknown>();
+    const server = await startFakeDmServer((req) => {
+      const alert = req.message?.body.commands.find((c) => c.kind === 'Alert' && c.data === 1226);
+      if (alert?.kind === 'Alert') results.set(req.message?.header.source.locUri ?? '', alert.items[0]?.data);
+      return { message: reply(req, { msgId: req.message?.header.msgId ?? 1, commands: [hdrStatus(req, 212), ...okStatuses(req)] }) };
+    });
+    try {
+      const base: FleetProfile = { models: [{ man: 'A', mod: 'B', firmware: ['1.0'] }], account: { authPref: 'NONE' } };
+      const ids = [0, 1, 2].map((n) => deviceProfileFor(base, n, server.url).devId);
+      const profile: FleetProfile = { ...base, failureProfile: { devices: { [ids[1] ?? '']: 'update-failed' } } };
+      const fleet = new FleetSimulator({ serverUrl: server.url, count: 3, profile, transport });
+      const caller = { serverId: 'omadm', roles: 8 };
+      // What the server's Exec does in a session; the jobs run on in the background.
+      for (let n = 0; n < 3; n++) {
+        const tree = fleet.device(n);
+        tree.add({ uri: './FwUpdate/p/DownloadAndUpdate/PkgURL', data: `${files.url}/pkg.bin` }, caller);
+        assert.equal((await tree.exec({ uri: './FwUpdate/p/DownloadAndUpdate' }, caller)).status, 202);
+      }
+      assert.deepEqual(await fleet.settle(), [0, 1, 2], 'every device holds its result once its job is done');
+      const states = [0, 1, 2].map((n) => fleet.device(n).readValue('./FwUpdate/p/State'));
+      assert.deepEqual(states, [String(FumoState.UPDATE_SUCCESSFUL_NO_DATA), String(FumoState.UPDATE_FAILED_HAVE_DATA), String(FumoState.UPDATE_SUCCESSFUL_NO_DATA)]);
+      assert.equal(fleet.device(0).readValue('./DevDetail/FwV'), '9.0');
+      const delivery = await fleet.runRound({ devices: [0, 1, 2] });
+      assert.equal(delivery.ok, 3);
+      assert.deepEqual(ids.map((id) => results.get(id)), [String(FumoResult.SUCCESSFUL), String(FumoResult.UPDATE_FAILED), String(FumoResult.SUCCESSFUL)]);
+      assert.deepEqual(await fleet.settle(), [], 'delivered results are gone');
+    } finally {
+      await files.close();
       await server.close();
     }
   });
