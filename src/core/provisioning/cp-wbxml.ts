@@ -14,6 +14,7 @@ import { WbxmlReader } from '../codec/wbxml/wbxml-reader.js';
 import { CHARSET_UTF8, GlobalToken as T, TAG_ATTRIBUTES, TAG_CONTENT } from '../codec/wbxml/wbxml-tokens.js';
 import { WbxmlWriter } from '../codec/wbxml/wbxml-writer.js';
 import { cpFromElement, cpToElement, type CpDocument } from './cp-document.js';
+import { StringTable } from '../codec/wbxml/string-table.js';
 
 /** Options of {@link encodeCpWbxml}. */
 export interface CpWbxmlEncodeOptions {
@@ -182,27 +183,6 @@ function splitPieces(pieces: readonly Piece[], needle: string, marker: Exclude<P
   return out;
 }
 
-/** String table under construction: strings in insertion order with their byte offsets. */
-class StringTable {
-  readonly strings: string[] = [];
-  readonly #offsets = new Map<string, number>();
-  #length = 0;
-
-  get byteLength(): number {
-    return this.#length;
-  }
-
-  add(s: string): void {
-    if (this.#offsets.has(s)) return;
-    this.#offsets.set(s, this.#length);
-    this.strings.push(s);
-    this.#length += Buffer.byteLength(s, 'utf8') + 1;
-  }
-
-  offsetOf(s: string): number | undefined {
-    return this.#offsets.get(s);
-  }
-}
 
 /**
  * The string table libwbxml builds (WBXML §5.7 leaves the choice to the encoder): collect the

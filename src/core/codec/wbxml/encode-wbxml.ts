@@ -11,6 +11,7 @@ import { dataMetaType, libwbxmlOpaqueData, type OpaqueDataPredicate } from './op
 import { compiled, languageByXmlPublicId, type CompiledLanguage } from './wbxml-language.js';
 import { CHARSET_UTF8, GlobalToken, PUBLIC_ID_LITERAL, TAG_ATTRIBUTES, TAG_CONTENT, WbxmlVersion } from './wbxml-tokens.js';
 import { WbxmlWriter } from './wbxml-writer.js';
+import { StringTable } from './string-table.js';
 
 /** Options of {@link encodeWbxmlDocument}. */
 export interface WbxmlEncodeOptions {
@@ -104,27 +105,6 @@ interface EncodeState {
   readonly ancestors: DmElement[];
 }
 
-/** String table under construction: strings in insertion order with their byte offsets. */
-class StringTable {
-  readonly strings: string[] = [];
-  readonly #offsets = new Map<string, number>();
-  #length = 0;
-
-  get byteLength(): number {
-    return this.#length;
-  }
-
-  add(s: string): void {
-    if (this.#offsets.has(s) || s.includes('\0')) return;
-    this.#offsets.set(s, this.#length);
-    this.strings.push(s);
-    this.#length += Buffer.byteLength(s, 'utf8') + 1;
-  }
-
-  offsetOf(s: string): number | undefined {
-    return this.#offsets.get(s);
-  }
-}
 
 function languageFor(doc: DmDocument): WbxmlLanguage {
   if (doc.publicId !== undefined) {
