@@ -5,11 +5,11 @@
  * the server credential is kept as B64(MD5(serverId:serverPassword)), which signs the server's Cred
  * and Package 0. Nonces rotate every session (MSDN "Server Requirements": renew every session).
  */
-import { randomBytes } from 'node:crypto';
 import { constantTimeEqual, utf8 } from '../../core/auth/bytes.js';
 import { computeMd5DigestFromSecret, md5Secret, verifyMd5Digest } from '../../core/auth/md5-digest.js';
 import { ErrorCode, StoreError } from '../../core/errors.js';
 import type { EventLog } from '../events/event-log.js';
+import { pooledRandomBytes } from '../random-pool.js';
 import type {
   AuthFailureReason, ClientAuthType, ClientCredential, Clock, DevInfoValues, DeviceAuthContext, DeviceId, DevicePatch,
   DeviceRecord, MessageEncoding, Page, PageQuery, ProtocolVersion, PushAddress, SessionId, SessionOutcome, StoreScope,
@@ -94,7 +94,7 @@ export class DeviceRegistry {
     this.#opts = opts;
     this.#store = opts.store;
     this.#clock = opts.clock ?? systemClock;
-    this.#random = opts.random ?? ((n) => new Uint8Array(randomBytes(n)));
+    this.#random = opts.random ?? pooledRandomBytes;
     this.#events = opts.events;
   }
 

@@ -3,10 +3,10 @@
  * (device, SessionID), takes over sessions a dead process left in the store, and closes sessions
  * (completed, aborted, expired) so that jobs sent without an answer go back to the queue.
  */
-import { randomBytes } from 'node:crypto';
 import type { BaseLogger } from 'pino';
 import type { Encoding } from '../../core/codec/message-codec.js';
 import type { CommandQueue } from '../queue/command-queue.js';
+import { pooledRandomBytes } from '../random-pool.js';
 import type { DeviceRegistry } from '../registry/device-registry.js';
 import type { EventLog } from '../events/event-log.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
@@ -42,7 +42,7 @@ export class SessionManager {
 
   constructor(options: SessionManagerOptions) {
     this.#o = options;
-    this.#random = options.random ?? ((n) => new Uint8Array(randomBytes(n)));
+    this.#random = options.random ?? pooledRandomBytes;
   }
 
   /** Number of open sessions. */

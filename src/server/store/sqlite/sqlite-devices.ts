@@ -42,7 +42,7 @@ export class SqliteDeviceStore implements SyncOf<DeviceStore> {
   readonly #insert: Database.Statement;
   readonly #insertGroup: Database.Statement;
   readonly #deleteGroups: Database.Statement;
-  readonly #get: Database.Statement<[string], DeviceRow>;
+  readonly #get: Database.Statement<[string], unknown[]>;
   readonly #update: Database.Statement;
   readonly #remove: Database.Statement;
   readonly #members: Database.Statement<[string], string>;
@@ -54,7 +54,7 @@ export class SqliteDeviceStore implements SyncOf<DeviceStore> {
   readonly #trimDigests: Database.Statement;
   readonly #recordSession: Database.Statement;
   readonly #allocate: Database.Statement<[number, string], number>;
-  readonly #lists = new Map<string, Database.Statement<unknown[], DeviceRow>>();
+  readonly #lists = new Map<string, Database.Statement<unknown[], unknown[]>>();
   // Multi-statement writes: created once (a savepoint when a transaction is already open).
   readonly #insertTx: (row: Record<string, unknown>, groups: readonly string[]) => void;
   readonly #updateTx: (id: DeviceId, patch: DevicePatch, at: number) => DeviceRecord | undefined;
@@ -66,7 +66,7 @@ export class SqliteDeviceStore implements SyncOf<DeviceStore> {
        NULL, NULL, NULL, NULL, @client_username, @client_auth_type, @client_secret_kind, @client_secret, @server_id, @server_secret, NULL, NULL)`);
     this.#insertGroup = db.prepare('INSERT OR IGNORE INTO device_groups (grp, device_id) VALUES (?, ?)');
     this.#deleteGroups = db.prepare('DELETE FROM device_groups WHERE device_id = ?');
-    this.#get = db.prepare(`SELECT ${COLUMNS} FROM devices WHERE id = ?`);
+    this.#get = db.prepare<[string], unknown[]>(`SELECT ${COLUMNS} FROM devices WHERE id = ?`).raw();
     this.#update = db.prepare(`UPDATE devices SET dev_info = @dev_info, dev_detail = @dev_detail, protocol_version = @protocol_version,
       encoding = @encoding, groups = @groups, tags = @tags, push_address = @push_address, updated_at = @updated_at WHERE id = @id`);
     this.#remove = db.prepare('DELETE FROM devices WHERE id = ?');
@@ -119,13 +119,14 @@ export class SqliteDeviceStore implements SyncOf<DeviceStore> {
   }
 
   get(id: DeviceId): DeviceRecord | undefined {
-    const row = this.#get.get(id);
-    return row ? toDevice(row) : undefined;
+    const raw = this.#get.get(id);
+    return raw ? toDevice(rowOf(raw)) : undefined;
   }
 
   getAuthContext(id: DeviceId): DeviceAuthContext | undefined {
-    const row = this.#get.get(id);
-    if (!row) return undefined;
+    const raw = this.#get.get(id);
+    if (!raw) return undefined;
+    const row = rowOf(raw);
     const client: ClientCredential | undefined = row.client_username !== null && row.client_secret !== null
       ? {
         username: row.client_username,
@@ -156,12 +157,12 @@ export class SqliteDeviceStore implements SyncOf<DeviceStore> {
       const where: string[] = [];
       if (query.group !== undefined) where.push('id IN (SELECT device_id FROM device_groups WHERE grp = @group)');
       if (after !== undefined) where.push(desc ? 'id < @after' : 'id > @after');
-      stmt = this.#db.prepare<unknown[], DeviceRow>(`SELECT ${COLUMNS} FROM devices ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY id ${desc ? 'DESC' : 'ASC'} LIMIT @limit`);
+      stmt = this.#db.prepare<unknown[], unknown[]>(`SELECT ${COLUMNS} FROM devices ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY id ${desc ? 'DESC' : 'ASC'} LIMIT @limit`).raw();
       this.#lists.set(key, stmt);
     }
     const rows = stmt.all({ limit: limit + 1, ...(query.group !== undefined ? { group: query.group } : {}), ...(after !== undefined ? { after } : {}) });
-    const items = rows.slice(0, limit).map(toDevice);
+    const items = rows.slice(0, limit).map((r) => toDevice(rowOf(r)));
     const last = items[items.length - 1];
     return rows.length > limit && last ? { items, nextCursor: encodeCursor(last.id) } : { items };
   }
@@ -171,12 +172,16 @@ export class SqliteDeviceStore implements SyncOf<DeviceStore> {
   }
 
   update(id: DeviceId, patch: DevicePatch, at: number): DeviceRecord | undefined {
+    // Inside an open transaction with a single write (no group change) the extra savepoint buys
+    // nothing: the read is already isolated and one UPDATE cannot half-apply.
+    if (patch.groups === undefined && this.#db.inTransaction) return this.#updateSync(id, patch, at);
     return this.#updateTx(id, patch, at);
   }
 
   #updateSync(id: DeviceId, patch: DevicePatch, at: number): DeviceRecord | undefined {
-    const row = this.#get.get(id);
-    if (!row) return undefined;
+    const raw = this.#get.get(id);
+    if (!raw) return undefined;
+    const row = rowOf(raw);
     const current = toDevice(row);
     const groups = patch.groups !== undefined ? unique(patch.groups) : current.groups;
     const next: Record<string, unknown> = {
@@ -242,6 +247,16 @@ export class SqliteDeviceStore implements SyncOf<DeviceStore> {
 
 function unique(values: readonly string[]): string[] {
   return [...new Set(values)];
+}
+
+/** A raw-mode row (array in {@link COLUMNS} order) as a named row; see sqlite-jobs.ts for why raw. */
+function rowOf(a: unknown[]): DeviceRow {
+  return {
+    id: a[0], dev_info: a[1], dev_detail: a[2], protocol_version: a[3], encoding: a[4], groups: a[5], tags: a[6], push_address: a[7],
+    created_at: a[8], updated_at: a[9], last_session_at: a[10], last_session_outcome: a[11], notify_session_id: a[12], notified_at: a[13],
+    client_username: a[14], client_auth_type: a[15], client_secret_kind: a[16], client_secret: a[17], server_id: a[18], server_secret: a[19],
+    client_nonce: a[20], server_nonce: a[21],
+  } as DeviceRow;
 }
 
 function toDevice(row: DeviceRow): DeviceRecord {

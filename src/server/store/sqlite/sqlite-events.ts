@@ -12,16 +12,16 @@ interface EventRow {
 /** Synchronous core of the SQLite {@link EventStore}. */
 export class SqliteEventStore implements SyncOf<EventStore> {
   readonly #db: Database.Database;
-  readonly #append: Database.Statement<unknown[], number>;
+  readonly #append: Database.Statement;
   readonly #lists = new Map<string, Database.Statement<unknown[], EventRow>>();
 
   constructor(db: Database.Database) {
     this.#db = db;
-    this.#append = db.prepare<unknown[], number>('INSERT INTO events (type, device_id, at, data) VALUES (?, ?, ?, ?) RETURNING id').pluck();
+    this.#append = db.prepare('INSERT INTO events (type, device_id, at, data) VALUES (?, ?, ?, ?)');
   }
 
   append(event: DmEvent, at: number): EventRecord {
-    const id = this.#append.get(event.type, event.deviceId, at, JSON.stringify(event)) as number;
+    const id = this.#append.run(event.type, event.deviceId, at, JSON.stringify(event)).lastInsertRowid;
     return { ...event, id: String(id) as EventId, at };
   }
 

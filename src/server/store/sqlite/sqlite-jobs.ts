@@ -37,35 +37,39 @@ const COLUMNS = `id, device_id, command, state, priority, correlator, fan_out_id
 /** Synchronous core of the SQLite {@link JobStore}. */
 export class SqliteJobStore implements SyncOf<JobStore> {
   readonly #db: Database.Database;
-  readonly #insert: Database.Statement<unknown[], JobRow>;
-  readonly #get: Database.Statement<[number], JobRow>;
-  readonly #expire: Database.Statement<unknown[], JobRow>;
-  readonly #queued: Database.Statement<unknown[], JobRow>;
-  readonly #findSent: Database.Statement<unknown[], JobRow>;
-  readonly #bySession: Database.Statement<[string], JobRow>;
-  readonly #byCorrelator: Database.Statement<[string, string], JobRow>;
+  readonly #insert: Database.Statement<unknown[], unknown[]>;
+  readonly #get: Database.Statement<[number], unknown[]>;
+  readonly #expire: Database.Statement<unknown[], unknown[]>;
+  readonly #queued: Database.Statement<unknown[], unknown[]>;
+  readonly #findSent: Database.Statement<unknown[], unknown[]>;
+  readonly #findSentExact: Database.Statement<unknown[], unknown[]>;
+  readonly #bySession: Database.Statement<[string], unknown[]>;
+  readonly #byCorrelator: Database.Statement<[string, string], unknown[]>;
   readonly #update: Database.Statement;
-  readonly #lists = new Map<string, Database.Statement<unknown[], JobRow>>();
+  readonly #lists = new Map<string, Database.Statement<unknown[], unknown[]>>();
   readonly #insertTx: (jobs: readonly NewJob[]) => JobRecord[];
 
   constructor(db: Database.Database) {
     this.#db = db;
-    this.#insert = db.prepare<unknown[], JobRow>(`INSERT INTO jobs (device_id, command, state, priority, correlator, fan_out_id, grp, size,
+    this.#insert = db.prepare<unknown[], unknown[]>(`INSERT INTO jobs (device_id, command, state, priority, correlator, fan_out_id, grp, size,
       created_at, updated_at, expires_at) VALUES (@device_id, @command, 'queued', @priority, @correlator, @fan_out_id, @grp, @size,
-      @created_at, @created_at, @expires_at) RETURNING ${COLUMNS}`);
-    this.#get = db.prepare<[number], JobRow>(`SELECT ${COLUMNS} FROM jobs WHERE id = ?`);
-    this.#expire = db.prepare<unknown[], JobRow>(`UPDATE jobs INDEXED BY jobs_expiring SET state = 'expired', updated_at = @now, completed_at = @now,
+      @created_at, @created_at, @expires_at) RETURNING ${COLUMNS}`).raw();
+    this.#get = db.prepare<[number], unknown[]>(`SELECT ${COLUMNS} FROM jobs WHERE id = ?`).raw();
+    this.#expire = db.prepare<unknown[], unknown[]>(`UPDATE jobs INDEXED BY jobs_expiring SET state = 'expired', updated_at = @now, completed_at = @now,
       error = 'expired before delivery' WHERE device_id = @device AND state = 'queued' AND expires_at IS NOT NULL AND expires_at <= @now
-      RETURNING ${COLUMNS}`);
-    this.#queued = db.prepare<unknown[], JobRow>(`SELECT ${COLUMNS} FROM jobs WHERE device_id = ? AND state = 'queued'
-      ORDER BY priority DESC, id ASC LIMIT ?`);
+      RETURNING ${COLUMNS}`).raw();
+    this.#queued = db.prepare<unknown[], unknown[]>(`SELECT ${COLUMNS} FROM jobs WHERE device_id = ? AND state = 'queued'
+      ORDER BY priority DESC, id ASC LIMIT ?`).raw();
     // Nested commands of an Atomic/Sequence travel in the same message as their parent.
-    this.#findSent = db.prepare<unknown[], JobRow>(`SELECT ${COLUMNS} FROM jobs WHERE session_id = @session AND msg_id = @msg
+    this.#findSent = db.prepare<unknown[], unknown[]>(`SELECT ${COLUMNS} FROM jobs WHERE session_id = @session AND msg_id = @msg
       AND (cmd_id = @cmd OR (child_cmd_ids IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(jobs.child_cmd_ids) WHERE value = @cmd)))
-      ORDER BY cmd_id = @cmd DESC LIMIT 1`);
-    this.#bySession = db.prepare<[string], JobRow>(`SELECT ${COLUMNS} FROM jobs WHERE session_id = ? ORDER BY msg_id, cmd_id`);
-    this.#byCorrelator = db.prepare<[string, string], JobRow>(`SELECT ${COLUMNS} FROM jobs WHERE device_id = ? AND correlator = ?
-      ORDER BY id DESC LIMIT 1`);
+      ORDER BY cmd_id = @cmd DESC LIMIT 1`).raw();
+    // The common case (a top-level command) without the json_each scan and the sort.
+    this.#findSentExact = db.prepare<unknown[], unknown[]>(`SELECT ${COLUMNS} FROM jobs WHERE session_id = @session AND msg_id = @msg
+      AND cmd_id = @cmd LIMIT 1`).raw();
+    this.#bySession = db.prepare<[string], unknown[]>(`SELECT ${COLUMNS} FROM jobs WHERE session_id = ? ORDER BY msg_id, cmd_id`).raw();
+    this.#byCorrelator = db.prepare<[string, string], unknown[]>(`SELECT ${COLUMNS} FROM jobs WHERE device_id = ? AND correlator = ?
+      ORDER BY id DESC LIMIT 1`).raw();
     this.#update = db.prepare(`UPDATE jobs SET state = @state, updated_at = @updated_at, session_id = @session_id, msg_id = @msg_id,
       cmd_id = @cmd_id, child_cmd_ids = @child_cmd_ids, sent_at = @sent_at, attempts = @attempts, status = @status,
       statuses = @statuses, results = @results, completed_at = @completed_at, error = @error
@@ -88,7 +92,7 @@ export class SqliteJobStore implements SyncOf<JobStore> {
       size: j.size,
       created_at: j.createdAt,
       expires_at: j.expiresAt ?? null,
-    }) as JobRow));
+    }) as unknown[]));
   }
 
   get(id: JobId): JobRecord | undefined {
@@ -110,7 +114,7 @@ export class SqliteJobStore implements SyncOf<JobStore> {
     const sql = `SELECT ${COLUMNS} FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id ${desc ? 'DESC' : 'ASC'} LIMIT @limit`;
     let stmt = this.#lists.get(sql);
     if (!stmt) {
-      stmt = this.#db.prepare<unknown[], JobRow>(sql);
+      stmt = this.#db.prepare<unknown[], unknown[]>(sql).raw();
       this.#lists.set(sql, stmt);
     }
     const rows = stmt.all({
@@ -134,7 +138,8 @@ export class SqliteJobStore implements SyncOf<JobStore> {
   }
 
   findSent(session: SessionId, msgId: number, cmdId: number): JobRecord | undefined {
-    const row = this.#findSent.get({ session, msg: msgId, cmd: cmdId });
+    const args = { session, msg: msgId, cmd: cmdId };
+    const row = this.#findSentExact.get(args) ?? this.#findSent.get(args);
     return row ? toJob(row) : undefined;
   }
 
@@ -168,30 +173,45 @@ export class SqliteJobStore implements SyncOf<JobStore> {
   }
 }
 
-function toJob(row: JobRow): JobRecord {
+/**
+ * Statements run in raw mode (rows as arrays, in {@link COLUMNS} order): better-sqlite3 builds a
+ * named row object through one V8 property store per column, which cost more than the query itself.
+ */
+function rowOf(a: unknown[]): JobRow {
   return {
-    id: String(row.id) as JobId,
-    deviceId: row.device_id as DeviceId,
-    command: JSON.parse(row.command) as JobCommand,
-    state: row.state as JobState,
+    id: a[0], device_id: a[1], command: a[2], state: a[3], priority: a[4], correlator: a[5], fan_out_id: a[6], grp: a[7], size: a[8],
+    created_at: a[9], updated_at: a[10], expires_at: a[11], session_id: a[12], msg_id: a[13], cmd_id: a[14], child_cmd_ids: a[15],
+    sent_at: a[16], attempts: a[17], status: a[18], statuses: a[19], results: a[20], completed_at: a[21], error: a[22],
+  } as JobRow;
+}
+
+/** Builds the record field by field: no temporary spread objects on this hot path. */
+function toJob(raw: unknown[]): JobRecord {
+  const row = rowOf(raw);
+  const job: Record<string, unknown> = {
+    id: String(row.id),
+    deviceId: row.device_id,
+    command: JSON.parse(row.command),
+    state: row.state,
     priority: row.priority,
-    ...(row.correlator !== null ? { correlator: row.correlator } : {}),
-    ...(row.fan_out_id !== null ? { fanOutId: row.fan_out_id } : {}),
-    ...(row.grp !== null ? { group: row.grp } : {}),
-    size: row.size,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    ...(row.expires_at !== null ? { expiresAt: row.expires_at } : {}),
-    ...(row.session_id !== null ? { sessionId: row.session_id as SessionId } : {}),
-    ...(row.msg_id !== null ? { msgId: row.msg_id } : {}),
-    ...(row.cmd_id !== null ? { cmdId: row.cmd_id } : {}),
-    ...(row.child_cmd_ids !== null ? { childCmdIds: parseJson<number[]>(row.child_cmd_ids, []) } : {}),
-    ...(row.sent_at !== null ? { sentAt: row.sent_at } : {}),
-    attempts: row.attempts,
-    ...(row.status !== null ? { status: row.status } : {}),
-    statuses: parseJson<JobStatusEntry[]>(row.statuses, []),
-    results: parseJson<StoredItem[]>(row.results, []),
-    ...(row.completed_at !== null ? { completedAt: row.completed_at } : {}),
-    ...(row.error !== null ? { error: row.error } : {}),
   };
+  if (row.correlator !== null) job['correlator'] = row.correlator;
+  if (row.fan_out_id !== null) job['fanOutId'] = row.fan_out_id;
+  if (row.grp !== null) job['group'] = row.grp;
+  job['size'] = row.size;
+  job['createdAt'] = row.created_at;
+  job['updatedAt'] = row.updated_at;
+  if (row.expires_at !== null) job['expiresAt'] = row.expires_at;
+  if (row.session_id !== null) job['sessionId'] = row.session_id;
+  if (row.msg_id !== null) job['msgId'] = row.msg_id;
+  if (row.cmd_id !== null) job['cmdId'] = row.cmd_id;
+  if (row.child_cmd_ids !== null) job['childCmdIds'] = parseJson<number[]>(row.child_cmd_ids, []);
+  if (row.sent_at !== null) job['sentAt'] = row.sent_at;
+  job['attempts'] = row.attempts;
+  if (row.status !== null) job['status'] = row.status;
+  job['statuses'] = row.statuses === '[]' ? [] : parseJson<JobStatusEntry[]>(row.statuses, []);
+  job['results'] = row.results === '[]' ? [] : parseJson<StoredItem[]>(row.results, []);
+  if (row.completed_at !== null) job['completedAt'] = row.completed_at;
+  if (row.error !== null) job['error'] = row.error;
+  return job as unknown as JobRecord;
 }
