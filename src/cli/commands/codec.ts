@@ -7,11 +7,23 @@ import { encodeXmlDocument } from '../../core/codec/xml/encode-xml.js';
 import { decodeWbxmlDocument } from '../../core/codec/wbxml/decode-wbxml.js';
 import { encodeWbxmlDocument } from '../../core/codec/wbxml/encode-wbxml.js';
 import type { DmDocument } from '../../core/codec/element.js';
+import { messageFromElement } from '../../core/syncml/from-element.js';
+import { messageToDocument } from '../../core/syncml/to-element.js';
 import { readInput, writeOutput } from '../io.js';
 
 /** Decodes XML or WBXML (told apart by the bytes) into an element document. */
 export function decodeAny(bytes: Uint8Array): DmDocument {
   return detectEncoding(bytes) === 'wbxml' ? decodeWbxmlDocument(bytes) : decodeXmlBytes(bytes);
+}
+
+/**
+ * A SyncML message goes through the typed model, which validates it and decides what OPAQUE Data
+ * is (text in Add/Replace items, bytes only for binary items), so XML output shows text as text.
+ * Other documents (TNDS, provisioning) are converted as element trees.
+ */
+function prepare(doc: DmDocument, target: 'xml' | 'wbxml'): DmDocument {
+  if (doc.root.name !== 'SyncML') return doc;
+  return messageToDocument(messageFromElement(doc.root), { binary: target === 'xml' ? 'base64' : 'bytes' });
 }
 
 /** Registers `decode` and `encode`. */
@@ -21,7 +33,7 @@ export function registerCodecCommands(program: Command): void {
     .description('decode a DM message (WBXML or XML, detected from the bytes) and print it as indented XML')
     .argument('[file]', 'input file, or - for standard input', '-')
     .action((file: string) => {
-      const doc = decodeAny(readInput(file));
+      const doc = prepare(decodeAny(readInput(file)), 'xml');
       writeOutput(encodeXmlDocument(doc, { declaration: true, doctype: true, indent: '  ' }) + '\n');
     });
 
@@ -33,7 +45,8 @@ export function registerCodecCommands(program: Command): void {
     .option('--string-table', 'use a WBXML string table', false)
     .argument('[file]', 'input file, or - for standard input', '-')
     .action((file: string, opts: { to: string; wbxmlVersion: string; stringTable: boolean }) => {
-      const doc = decodeAny(readInput(file));
+      if (opts.to !== 'xml' && opts.to !== 'wbxml') throw new ConfigError(ErrorCode.ERR_CONFIG_INVALID, `--to must be wbxml or xml, not "${opts.to}"`);
+      const doc = prepare(decodeAny(readInput(file)), opts.to);
       if (opts.to === 'xml') {
         writeOutput(encodeXmlDocument(doc, { declaration: true, doctype: true }));
       } else if (opts.to === 'wbxml') {
