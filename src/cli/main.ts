@@ -18,6 +18,8 @@ program
   .description('Open OMA Device Management (SyncML DM 1.1.2 / 1.2): DM server, device agent and protocol tools')
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)')
+  // Program options (--version) only before the sub-command, so `firmware upload --version 2.0` is the sub-command's.
+  .enablePositionalOptions()
   .exitOverride();
 
 registerServerCommands(program, { startDemo: (server, count) => startDemoFleet(server, count) });

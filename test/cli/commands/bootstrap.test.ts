@@ -11,7 +11,7 @@ import { findW7, parseW7 } from '../../../src/core/provisioning/w7.js';
 import type { PushTransport } from '../../../src/server/notify/push-transport.js';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
 
-const ENTRY = fileURLToPath(new URL('../../helpers/cp-cli-entry.ts', import.meta.url));
+const ENTRY = fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url));
 
 function cli(args: readonly string[]): Promise<{ out: string; err: string; code: number | null }> {
   return new Promise((resolve) => {

@@ -10,7 +10,7 @@ import { encodeSimulatedFirmware } from '../../../src/client/mo/fumo-updater.js'
 import type { CampaignStatusDto } from '../../../src/server/campaign/campaign-dto.js';
 import { type FumoRig, startRig } from '../../e2e/fumo-harness.js';
 
-const ENTRY = fileURLToPath(new URL('../../helpers/fumo-cli-entry.ts', import.meta.url));
+const ENTRY = fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url));
 
 function omadm(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

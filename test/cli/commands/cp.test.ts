@@ -9,7 +9,7 @@ import { decodeCpPush } from '../../../src/core/provisioning/cp-push.js';
 import { decodeCpXml } from '../../../src/core/provisioning/cp-xml.js';
 import { readVector } from '../../helpers/wbxml-interop.js';
 
-const ENTRY = fileURLToPath(new URL('../../helpers/cp-cli-entry.ts', import.meta.url));
+const ENTRY = fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url));
 
 /** Runs the CLI as a child process with optional standard input. */
 function cli(args: readonly string[], input?: Uint8Array): Promise<{ out: Buffer; err: string; code: number | null }> {

@@ -9,7 +9,7 @@ import { deviceFileName } from '../../../src/client/tree/tree-store.js';
 import { bootstrapPushFor, sampleW7ServerCred } from '../../helpers/cp-device.js';
 import { hdrStatus, okStatuses, reply, startFakeDmServer } from '../../helpers/fake-dm-server.js';
 
-const ENTRY = fileURLToPath(new URL('../../helpers/device-cli-entry.ts', import.meta.url));
+const ENTRY = fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url));
 
 /** Runs the CLI in a child process (a real exit code, real stdout / stderr). */
 function omadm(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
