@@ -7,7 +7,7 @@
  * the server in a new session.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
@@ -123,6 +123,9 @@ describe('FUMO download resume end to end', () => {
       await srv.fumo.campaigns.whenIdle();
       assert.equal((await firstAgent.startSession()).ok, true, 'the device receives PkgURL and Exec');
       await stall;
+      // The fetch has handed over its bytes; wait until the updater has checkpointed them, as a
+      // device that dies mid-transfer would have (on a loaded machine the write can lag the stall).
+      await waitForCheckpoint(dir, 65_536);
       assert.equal(first.readValue('./FwUpdate/Pkg/State'), '30', 'Download Progressing when the device dies');
       const snapshot = first.snapshot({ blob: firstAgent.alerts.toJSON() });
 
@@ -150,3 +153,14 @@ describe('FUMO download resume end to end', () => {
     });
   });
 });
+
+/** Resolves once the partial-download files in `dir` hold at least `bytes` bytes (10 s at most). */
+async function waitForCheckpoint(dir: string, bytes: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const held = readdirSync(dir).filter((f) => f.endsWith('.part')).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+    if (held >= bytes) return;
+    assert.ok(Date.now() < deadline, `only ${held} bytes checkpointed`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
