@@ -1,7 +1,8 @@
 /** Runs fumo-server-entry.ts as a child process, to kill it with SIGKILL and restart it on the same database and port. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { signalAndWait, spawnListening } from './child-server.js';
 
 const ENTRY = fileURLToPath(new URL('./fumo-server-entry.ts', import.meta.url));
 
@@ -26,31 +27,8 @@ export async function freePort(): Promise<number> {
 
 /** Starts the server and waits until it listens. */
 export async function startFumoServerProcess(o: { db: string; port: number; gatewayUrl: string; tickMs?: number; execArgv?: readonly string[] }): Promise<FumoServerProcess> {
-  const child = spawn(process.execPath, [
+  const { child, url } = await spawnListening([
     ...(o.execArgv ?? []), '--import', 'tsx', ENTRY, '--db', o.db, '--port', String(o.port), '--gateway', o.gatewayUrl, '--tick', String(o.tickMs ?? 200),
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 30_000);
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (\S+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}: ${err}`));
-    });
-  });
-  const waitExit = (signal: NodeJS.Signals) => new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill(signal);
-  });
-  return { child, url, kill: () => waitExit('SIGKILL'), stop: () => waitExit('SIGTERM') };
+  ], 30_000);
+  return { child, url, kill: () => signalAndWait(child, 'SIGKILL'), stop: () => signalAndWait(child, 'SIGTERM') };
 }

@@ -11,7 +11,7 @@ import { writeServerInfo } from '../../../src/server/api/api-tokens.js';
 import { TestDevice } from '../../helpers/dm-test-device.js';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
 
-const ENTRY = fileURLToPath(new URL('../../helpers/serve-entry.ts', import.meta.url));
+const ENTRY = fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url));
 
 /** Runs the CLI as a child process (the test runner owns this process's stdout). */
 function cli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ out: string; err: string; code: number | null }> {
