@@ -34,6 +34,8 @@ export interface ReceivedStatus {
   readonly status: number;
   /** Items carried in the Status (e.g. the answer to a 1102/1103 UI alert). */
   readonly items?: readonly StoredItem[];
+  /** The job as the caller last wrote it (skips the lookup; a stale copy falls back to it). */
+  readonly job?: JobRecord;
 }
 
 /** Results the device returned for a Get the server sent. */
@@ -42,6 +44,8 @@ export interface ReceivedResults {
   readonly msgRef: number;
   readonly cmdRef: number;
   readonly items: readonly StoredItem[];
+  /** The job as the caller last wrote it (skips the lookup; a stale copy falls back to it). */
+  readonly job?: JobRecord;
 }
 
 /** Options of {@link CommandQueue}. */
@@ -55,6 +59,9 @@ export interface CommandQueueOptions {
   readonly defaultBatchCount?: number;
 }
 
+/** Told which devices just got queued jobs (new or requeued), once the write is done (it may not be committed yet). */
+export type QueuedListener = (deviceIds: readonly DeviceId[]) => void;
+
 const AWAITING: readonly JobState[] = ['sent', 'status_received', 'results_received'];
 const MAX_BATCH = 1000;
 
@@ -65,6 +72,8 @@ export class CommandQueue {
   readonly #clock: Clock;
   readonly #random: (size: number) => Uint8Array;
   readonly #events: EventLog | undefined;
+  /** Shared by every transaction-bound copy of this queue. */
+  #queuedListeners = new Set<QueuedListener>();
 
   constructor(opts: CommandQueueOptions) {
     this.#opts = opts;
@@ -76,7 +85,25 @@ export class CommandQueue {
 
   /** The same queue bound to an open transaction. */
   inTransaction(tx: StoreScope): CommandQueue {
-    return new CommandQueue({ ...this.#opts, store: tx, ...(this.#events ? { events: this.#events.inTransaction(tx) } : {}) });
+    const bound = new CommandQueue({ ...this.#opts, store: tx, ...(this.#events ? { events: this.#events.inTransaction(tx) } : {}) });
+    bound.#queuedListeners = this.#queuedListeners;
+    return bound;
+  }
+
+  /**
+   * Calls `listener` whenever jobs become queued in this process (enqueued or requeued), so an
+   * open session can tell whether the queue may hold something new. Returns the unsubscribe function.
+   */
+  onQueued(listener: QueuedListener): () => void {
+    this.#queuedListeners.add(listener);
+    return () => {
+      this.#queuedListeners.delete(listener);
+    };
+  }
+
+  #notifyQueued(deviceIds: readonly DeviceId[]): void {
+    if (deviceIds.length === 0) return;
+    for (const listener of this.#queuedListeners) listener(deviceIds);
   }
 
   /**
@@ -87,6 +114,7 @@ export class CommandQueue {
     validateJobCommand(command);
     const [job] = await this.#store.jobs.insert([this.#newJob(deviceId, command, opts, {})]);
     if (!job) throw new StoreError(ErrorCode.ERR_STORE, 'job insert returned nothing');
+    this.#notifyQueued([deviceId]);
     return job;
   }
 
@@ -97,6 +125,7 @@ export class CommandQueue {
     return this.#store.transaction(async (tx) => {
       const members = await tx.devices.listGroupMembers(group);
       const jobs = members.length === 0 ? [] : await tx.jobs.insert(members.map((d) => this.#newJob(d, command, opts, { fanOutId, group })));
+      this.#notifyQueued(members);
       return { fanOutId, jobs };
     });
   }
@@ -109,9 +138,13 @@ export class CommandQueue {
   async nextBatch(deviceId: DeviceId, opts: { readonly maxCount?: number; readonly maxBytes?: number } = {}): Promise<JobRecord[]> {
     const maxCount = Math.min(Math.max(1, opts.maxCount ?? this.#opts.defaultBatchCount ?? 32), MAX_BATCH);
     return this.#store.transaction(async (tx) => {
-      const expired = await tx.jobs.expireDue(deviceId, this.#clock.now());
-      for (const job of expired) await this.#logState(tx, job, 'queued');
-      const queued = await tx.jobs.listQueued(deviceId, maxCount);
+      const now = this.#clock.now();
+      let queued = await tx.jobs.listQueued(deviceId, maxCount);
+      // Expiry is rare: only when a listed job is past its time is the expiring update run.
+      if (queued.some((j) => j.expiresAt !== undefined && j.expiresAt <= now)) {
+        for (const job of await tx.jobs.expireDue(deviceId, now)) await this.#logState(tx, job, 'queued');
+        queued = await tx.jobs.listQueued(deviceId, maxCount);
+      }
       if (opts.maxBytes === undefined) return queued;
       const out: JobRecord[] = [];
       let bytes = 0;
@@ -125,17 +158,20 @@ export class CommandQueue {
   }
 
   /**
-   * Records that jobs went out in a message. `cmdIds[i]` is the CmdID of `jobIds[i]`, or an array
+   * Records that jobs went out in a message. `cmdIds[i]` is the CmdID of `jobs[i]`, or an array
    * of the top CmdID followed by the CmdIDs of its nested commands depth first (Atomic/Sequence).
+   * A job is given by id, or as the record just read in the same transaction (no second read; the
+   * write is compare-and-set on `queued` either way).
    * Throws `ERR_QUEUE_ILLEGAL_TRANSITION` unless every job is queued (nothing is changed then).
    */
-  async markSent(jobIds: readonly JobId[], sent: { readonly sessionId: SessionId; readonly msgId: number; readonly cmdIds: readonly (number | readonly number[])[] }): Promise<JobRecord[]> {
-    if (sent.cmdIds.length !== jobIds.length) throw new StoreError(ErrorCode.ERR_QUEUE_COMMAND_INVALID, 'markSent needs one cmdIds entry per job');
+  async markSent(jobs: readonly (JobId | JobRecord)[], sent: { readonly sessionId: SessionId; readonly msgId: number; readonly cmdIds: readonly (number | readonly number[])[] }): Promise<JobRecord[]> {
+    if (sent.cmdIds.length !== jobs.length) throw new StoreError(ErrorCode.ERR_QUEUE_COMMAND_INVALID, 'markSent needs one cmdIds entry per job');
     const at = this.#clock.now();
     return this.#store.transaction(async (tx) => {
       const out: JobRecord[] = [];
-      for (let i = 0; i < jobIds.length; i++) {
-        const job = await this.#require(tx, jobIds[i] as JobId);
+      for (let i = 0; i < jobs.length; i++) {
+        const given = jobs[i] as JobId | JobRecord;
+        const job = typeof given === 'string' ? await this.#require(tx, given) : given;
         if (job.state !== 'queued') throw illegal(job, 'sending it');
         const ids = sent.cmdIds[i];
         const [cmdId, ...childCmdIds] = typeof ids === 'number' ? [ids] : (ids ?? []);
@@ -156,9 +192,8 @@ export class CommandQueue {
    * Throws `ERR_QUEUE_ILLEGAL_TRANSITION` for a second final Status of the same command.
    */
   async recordStatus(deviceId: DeviceId, received: ReceivedStatus): Promise<JobRecord | undefined> {
-    return this.#store.transaction(async (tx) => {
-      const job = await tx.jobs.findSent(received.sessionId, received.msgRef, received.cmdRef);
-      if (!job || job.deviceId !== deviceId) return undefined;
+    return this.#withSentJob(received, async (tx, job) => {
+      if (job.deviceId !== deviceId) return undefined;
       const at = this.#clock.now();
       const entry = { cmdId: received.cmdRef, status: received.status, ...(received.items?.length ? { items: received.items } : {}) };
       const statuses = [...job.statuses, entry];
@@ -194,9 +229,8 @@ export class CommandQueue {
 
   /** Records Results for a sent Get (top-level or nested) and caches the values read. */
   async recordResults(deviceId: DeviceId, received: ReceivedResults): Promise<JobRecord | undefined> {
-    return this.#store.transaction(async (tx) => {
-      const job = await tx.jobs.findSent(received.sessionId, received.msgRef, received.cmdRef);
-      if (!job || job.deviceId !== deviceId) return undefined;
+    return this.#withSentJob(received, async (tx, job) => {
+      if (job.deviceId !== deviceId) return undefined;
       const at = this.#clock.now();
       let state: JobState = job.state;
       if (received.cmdRef === job.cmdId) {
@@ -228,6 +262,7 @@ export class CommandQueue {
           const next: JobRecord = { ...rest, state: 'queued', updatedAt: at };
           await this.#transition(tx, job, next);
           requeued.push(next);
+          this.#notifyQueued([next.deviceId]);
         } else {
           await this.#transition(tx, job, { ...job, state: 'done', updatedAt: at, completedAt: at });
         }
@@ -289,6 +324,26 @@ export class CommandQueue {
     };
   }
 
+  /**
+   * Runs `fn` in a transaction with the sent job a Status or Results refers to: the caller's copy
+   * when given, else (or when that copy turns out stale) the store's. `undefined` when none matches.
+   */
+  async #withSentJob<T>(ref: ReceivedStatus | ReceivedResults, fn: (tx: StoreScope, job: JobRecord) => Promise<T>): Promise<T | undefined> {
+    const lookup = (tx: StoreScope): Promise<JobRecord | undefined> => tx.jobs.findSent(ref.sessionId, ref.msgRef, ref.cmdRef);
+    if (ref.job) {
+      const known = ref.job;
+      try {
+        return await this.#store.transaction((tx) => fn(tx, known));
+      } catch (err) {
+        if (!(err instanceof StaleJobError)) throw err;
+      }
+    }
+    return this.#store.transaction(async (tx) => {
+      const job = await lookup(tx);
+      return job ? fn(tx, job) : undefined;
+    });
+  }
+
   async #require(tx: StoreScope, id: JobId): Promise<JobRecord> {
     const job = await tx.jobs.get(id);
     if (!job) throw new StoreError(ErrorCode.ERR_QUEUE_JOB_NOT_FOUND, `job ${id} does not exist`);
@@ -298,9 +353,7 @@ export class CommandQueue {
   /** Checks the lifecycle, writes with compare-and-set, and logs a `job.state` event. */
   async #transition(tx: StoreScope, job: JobRecord, next: JobRecord): Promise<void> {
     if (!isAllowed(job.state, next.state)) throw illegal(job, `a move to ${next.state}`);
-    if (!(await tx.jobs.update(next, job.state))) {
-      throw new StoreError(ErrorCode.ERR_QUEUE_ILLEGAL_TRANSITION, `job ${job.id} changed concurrently (was ${job.state})`);
-    }
+    if (!(await tx.jobs.update(next, job.state))) throw new StaleJobError(job);
     if (next.state !== job.state) await this.#logState(tx, next, job.state);
   }
 
@@ -335,6 +388,13 @@ const ALLOWED: Readonly<Record<JobState, readonly JobState[]>> = {
 /** True when the lifecycle allows moving from `from` to `to` (same-state updates record data). */
 export function isAllowed(from: JobState, to: JobState): boolean {
   return ALLOWED[from].includes(to);
+}
+
+/** The stored job is no longer in the state the caller's copy says (compare-and-set failed). */
+class StaleJobError extends StoreError {
+  constructor(job: JobRecord) {
+    super(ErrorCode.ERR_QUEUE_ILLEGAL_TRANSITION, `job ${job.id} changed concurrently (was ${job.state})`);
+  }
 }
 
 function illegal(job: JobRecord, what: string): StoreError {

@@ -130,7 +130,7 @@ async function handleStatus(ctx: InboundContext, c: StatusCommand): Promise<void
     // The last chunk's Status (or an error on any chunk) completes the job.
     s.outboundLo = undefined;
     try {
-      await ctx.queue.markSent([lo.job.id], { sessionId: s.id, msgId: c.msgRef, cmdIds: [cmdRef] });
+      s.rememberJobs(await ctx.queue.markSent([lo.job.id], { sessionId: s.id, msgId: c.msgRef, cmdIds: [cmdRef] }));
     } catch (err) {
       ctx.log.debug({ session: s.id, job: lo.job.id, err }, 'chunked job changed while in flight');
       return;
@@ -138,8 +138,12 @@ async function handleStatus(ctx: InboundContext, c: StatusCommand): Promise<void
   }
   const items = (c.items ?? []).map((i) => storedItem(i, undefined)).filter((i): i is StoredItem => i !== undefined);
   try {
-    const job = await ctx.queue.recordStatus(s.deviceId, { sessionId: s.id, msgRef: c.msgRef, cmdRef, status: c.data, ...(items.length ? { items } : {}) });
-    if (!job) ctx.log.debug({ session: s.id, msgRef: c.msgRef, cmdRef: c.cmdRef }, 'Status for no known job');
+    const known = s.sentJob(c.msgRef, cmdRef);
+    const job = await ctx.queue.recordStatus(s.deviceId, {
+      sessionId: s.id, msgRef: c.msgRef, cmdRef, status: c.data, ...(items.length ? { items } : {}), ...(known ? { job: known } : {}),
+    });
+    if (job) s.rememberJobs([job]);
+    else ctx.log.debug({ session: s.id, msgRef: c.msgRef, cmdRef: c.cmdRef }, 'Status for no known job');
   } catch (err) {
     ctx.log.debug({ session: s.id, err }, 'Status not recorded');
   }
@@ -157,8 +161,10 @@ async function handleResults(ctx: InboundContext, c: Extract<Command, { kind: 'R
   }
   if (items.length === 0) return;
   try {
-    const job = await ctx.queue.recordResults(s.deviceId, { sessionId: s.id, msgRef, cmdRef: c.cmdRef, items });
-    if (!job) {
+    const known = s.sentJob(msgRef, c.cmdRef);
+    const job = await ctx.queue.recordResults(s.deviceId, { sessionId: s.id, msgRef, cmdRef: c.cmdRef, items, ...(known ? { job: known } : {}) });
+    if (job) s.rememberJobs([job]);
+    else {
       ctx.log.debug({ session: s.id, msgRef, cmdRef: c.cmdRef }, 'Results for no known job: cached only');
       await ctx.registry.cacheNodes(s.deviceId, items, 'get');
     }

@@ -6,7 +6,7 @@
  */
 import type { Encoding } from '../../core/codec/message-codec.js';
 import type { Command, VerDtd } from '../../core/syncml/message.js';
-import type { ClientAuthType, DeviceId, DeviceRecord, ServerCredential, SessionId, SessionOutcome } from '../store/store.js';
+import type { ClientAuthType, DeviceId, DeviceRecord, JobId, JobRecord, ServerCredential, SessionId, SessionOutcome } from '../store/store.js';
 import type { InboundLargeObject, OutboundLargeObject } from './large-object.js';
 
 /** Where a session is: authenticating the device, exchanging commands, or over. */
@@ -83,8 +83,24 @@ export class DmSession {
   lastReply: CachedReply | undefined;
   /** The device row as read when the session authenticated (to skip rewriting unchanged DevInfo). */
   knownDevice: Pick<DeviceRecord, 'devInfo' | 'protocolVersion' | 'encoding'> | undefined;
+  /**
+   * The device's queue may hold jobs this session has not seen: true until a listing came back
+   * short and was sent whole, and again whenever this process queues a job for the device.
+   * (A job another server process queues meanwhile waits for the next session.)
+   */
+  queueMayHaveMore = true;
   /** Jobs this session delivered (for logs). */
   delivered = 0;
+  /**
+   * The jobs this session sent, as it last wrote them, so Statuses and Results are matched without
+   * a store lookup. A copy of store rows only this session changes; the store stays the truth
+   * (compare-and-set on write, and a lookup when a copy is missing or stale).
+   */
+  readonly #sentJobs = new Map<JobId, JobRecord>();
+  /** `msgId:cmdId` (top-level and nested commands) → job id. */
+  readonly #sentByCmd = new Map<string, JobId>();
+  /** A message's transaction rolled back: the copies may be ahead of the store. */
+  #sentJobsUncertain = false;
   #chain: Promise<unknown> = Promise.resolve();
   #pending = 0;
 
@@ -120,6 +136,39 @@ export class DmSession {
   /** Records a command sent in message `msgId` that awaits the device's Status. */
   expectStatus(msgId: number, cmdId: number): void {
     this.awaiting.add(`${msgId}:${cmdId}`);
+  }
+
+  /** Remembers jobs as written when sent (with their CmdIDs) or after a Status/Results update. */
+  rememberJobs(jobs: readonly JobRecord[]): void {
+    for (const job of jobs) {
+      this.#sentJobs.set(job.id, job);
+      if (job.msgId === undefined || job.cmdId === undefined) continue;
+      this.#sentByCmd.set(`${job.msgId}:${job.cmdId}`, job.id);
+      for (const child of job.childCmdIds ?? []) this.#sentByCmd.set(`${job.msgId}:${child}`, job.id);
+    }
+  }
+
+  /** Drops the copies after a rolled-back write; from then on the store is asked. */
+  distrustSentJobs(): void {
+    this.#sentJobs.clear();
+    this.#sentByCmd.clear();
+    this.#sentJobsUncertain = true;
+  }
+
+  /** The job this session sent as (msgRef, cmdRef), as last written, if known. */
+  sentJob(msgRef: number, cmdRef: number): JobRecord | undefined {
+    const id = this.#sentByCmd.get(`${msgRef}:${cmdRef}`);
+    return id === undefined ? undefined : this.#sentJobs.get(id);
+  }
+
+  /**
+   * False only when the session knows every job it sent has reached a final state, so closing it
+   * has nothing to requeue. An adopted session (sent by another process) always answers true.
+   */
+  mayHaveUnansweredJobs(): boolean {
+    if (this.adopted || this.#sentJobsUncertain) return true;
+    for (const job of this.#sentJobs.values()) if (job.state !== 'done' && job.state !== 'failed') return true;
+    return false;
   }
 
   /** Marks the Status for (msgRef, cmdRef) as received; false when nothing awaited it. */

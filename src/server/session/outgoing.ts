@@ -88,16 +88,18 @@ export async function planOutgoing(i: OutgoingInput): Promise<OutgoingPlan> {
   }
 
   for (let attempt = 0; ; attempt++) {
-    const jobs = await i.queue.nextBatch(s.deviceId, { maxCount: i.maxCommands });
+    const jobs = s.queueMayHaveMore ? await i.queue.nextBatch(s.deviceId, { maxCount: i.maxCommands }) : [];
     const rendered: RenderedJob[] = jobs.map((job) => renderJob(job, i.nextCmdId));
     const p = pack(i.fixed, [...answered, ...rendered.map((r) => r.command)], (n) => n >= answered.length);
     keepRest(p);
     const taken = Math.max(0, p.taken - answered.length);
+    // A short listing sent whole leaves nothing queued (until the queue says otherwise).
+    if (jobs.length < i.maxCommands && taken === jobs.length) s.queueMayHaveMore = false;
     if (taken > 0) {
       const sent = jobs.slice(0, taken);
-      await i.queue.markSent(sent.map((j) => j.id), {
+      s.rememberJobs(await i.queue.markSent(sent, {
         sessionId: s.id, msgId: i.msgId, cmdIds: rendered.slice(0, taken).map((r) => [r.cmdId, ...r.childCmdIds]),
-      });
+      }));
       for (const r of rendered.slice(0, taken)) s.expectStatus(i.msgId, r.cmdId);
       s.delivered += taken;
       return { packed: p, sessionDone: false };

@@ -43,6 +43,9 @@ export class SessionManager {
   constructor(options: SessionManagerOptions) {
     this.#o = options;
     this.#random = options.random ?? pooledRandomBytes;
+    options.queue.onQueued((devices) => {
+      for (const d of devices) for (const s of this.#perDevice.get(d) ?? []) s.queueMayHaveMore = true;
+    });
   }
 
   /** Number of open sessions. */
@@ -89,7 +92,8 @@ export class SessionManager {
     this.#forget(s);
     const work = async (tx: StoreScope): Promise<void> => {
       if (!wasPersisted) return; // never authenticated: no row, no sent jobs
-      const requeued = await this.#o.queue.inTransaction(tx).requeueUnanswered(s.id);
+      // Skipped when the session saw every job it sent reach a final state.
+      const requeued = s.mayHaveUnansweredJobs() ? await this.#o.queue.inTransaction(tx).requeueUnanswered(s.id) : [];
       await tx.sessions.close(s.id);
       await this.#o.events.inTransaction(tx).append({ type: 'session.end', deviceId: s.deviceId, sessionId: s.id, outcome, ...(opts.detail ? { detail: opts.detail } : {}) });
       await tx.devices.recordSession(s.deviceId, { at: this.#o.clock.now(), outcome });

@@ -128,6 +128,42 @@ for (const factory of storeFactories) {
       assert.deepEqual((await store.devices.get(dev))?.devDetail, { FwV: '1.2.3', SwV: '7' });
     });
 
+    it('uses the caller\'s copy of a sent job, and the store\'s row when that copy is stale', async () => {
+      const j = await queue.enqueue(dev, get());
+      const [sent] = await queue.markSent([j], { sessionId: s1, msgId: 2, cmdIds: [3] });
+      assert.ok(sent);
+      // The copy is current: the Status is recorded from it.
+      const afterStatus = await queue.recordStatus(dev, { sessionId: s1, msgRef: 2, cmdRef: 3, status: 200, job: sent });
+      assert.equal(afterStatus?.state, 'status_received');
+      // A stale copy (still `sent`) must not overwrite the Status already stored: the store's row wins.
+      const done = await queue.recordResults(dev, { sessionId: s1, msgRef: 2, cmdRef: 3, items: [{ uri: './DevDetail/FwV', data: '9' }], job: sent });
+      assert.equal(done?.state, 'done');
+      const stored = await queue.get(j.id);
+      assert.deepEqual([stored?.state, stored?.status, stored?.statuses.map((s) => s.status), stored?.results.map((r) => r.data)], ['done', 200, [200], ['9']]);
+      assert.deepEqual(seen.filter((e) => e.type === 'job.state').map((e) => e.type === 'job.state' && e.to), ['sent', 'status_received', 'done']);
+    });
+
+    it('marks a job given as the record just listed sent, and refuses it when it was no longer queued', async () => {
+      const j = await queue.enqueue(dev, replace());
+      const [listed] = await queue.nextBatch(dev);
+      assert.ok(listed);
+      await queue.cancel(j.id);
+      await assert.rejects(queue.markSent([listed], { sessionId: s1, msgId: 2, cmdIds: [3] }), { code: ErrorCode.ERR_QUEUE_ILLEGAL_TRANSITION });
+      assert.equal((await queue.get(j.id))?.state, 'cancelled');
+    });
+
+    it('tells listeners which devices got queued jobs, new or requeued', async () => {
+      const told: string[][] = [];
+      const stop = queue.onQueued((ids) => told.push([...ids]));
+      const j = await queue.enqueue(dev, replace());
+      await queue.enqueueForGroup('fleet', replace());
+      await sendAll([j]);
+      await queue.requeueUnanswered(s1);
+      stop();
+      await queue.enqueue(dev, replace());
+      assert.deepEqual(told, [[dev], [dev, dev2], [dev]]);
+    });
+
     it('treats 1xx and 213 as not final and refuses a second final Status', async () => {
       const j = await queue.enqueue(dev, replace());
       await sendAll([j]);

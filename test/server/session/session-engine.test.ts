@@ -109,6 +109,20 @@ describe('DM session engine', () => {
     assert.equal(st(10), 406);
   }));
 
+  it('sends a job queued while the session is open in that session\'s next package', () => withServer(async (t) => {
+    const dev = await authedDevice(t, 'late-1');
+    const first = await t.server.queue.enqueue(id('late-1'), { kind: 'Replace', items: [{ uri: './Vendor/A', data: '1' }] });
+    dev.newSession();
+    const p2 = await dev.send(dev.package1());
+    assert.deepEqual(commandsOf(p2.reply as SyncMLMessage).map((c) => c.kind), ['Replace']);
+    // Queued after Package 2 went out: the session already listed the queue and found it empty.
+    const late = await t.server.queue.enqueue(id('late-1'), { kind: 'Get', uris: ['./DevDetail/FwV'] });
+    const p4 = await dev.send(dev.respond(p2.reply as SyncMLMessage));
+    assert.deepEqual(commandsOf(p4.reply as SyncMLMessage).map((c) => c.kind), ['Get']);
+    assert.equal((await t.server.queue.get(first.id))?.state, 'done');
+    assert.equal((await t.server.queue.get(late.id))?.state, 'sent');
+  }));
+
   it('ends the session on Alert 1223 and puts unanswered jobs back in the queue', () => withServer(async (t) => {
     const dev = await authedDevice(t, 'ab-1');
     const job = await t.server.queue.enqueue(id('ab-1'), { kind: 'Get', uris: ['./A'] });
