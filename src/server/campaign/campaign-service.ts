@@ -5,6 +5,11 @@
  * Generic Alert 1226 → alert, session.end) and to time (a ticker on an injected clock). All
  * decisions run one at a time in a serial section, and every device's position is in the
  * {@link CampaignStore}, so a restart resumes each device where it was ({@link CampaignService.open}).
+ *
+ * DM events of devices with no attempt in flight are dropped without a lookup ({@link InFlightDevices},
+ * loaded at open and kept by this service's own device writes). This assumes one process runs the
+ * campaigns of a FUMO database (DM events are delivered in-process anyway): a device another
+ * process put in flight is unknown here, and is settled by that process's deadline reconciliation.
  */
 import { randomBytes } from 'node:crypto';
 import { DmError, ErrorCode } from '../../core/errors.js';
@@ -26,6 +31,7 @@ import {
   IN_FLIGHT_DEVICE_STATES, campaignId,
 } from './campaign-types.js';
 import { CampaignWaves } from './campaign-waves.js';
+import { InFlightDevices } from './in-flight-devices.js';
 
 /** Options of {@link CampaignService}. */
 export interface CampaignServiceOptions {
@@ -68,6 +74,7 @@ export class CampaignService {
   readonly #listeners = new Set<{ listener: CampaignListener; campaignId?: string }>();
   readonly #pending = new Set<Promise<unknown>>();
   readonly #kicked = new Set<string>();
+  readonly #inFlight = new InFlightDevices();
   #tail: Promise<unknown> = Promise.resolve();
   #unsubscribe: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -101,7 +108,10 @@ export class CampaignService {
   async open(): Promise<void> {
     if (this.#unsubscribe) return;
     this.#unsubscribe = this.#o.events.subscribe((e) => this.#onDmEvent(e), { types: ['alert', 'job.state', 'session.end'] });
-    await this.#serial(() => this.#recover());
+    await this.#serial(async () => {
+      await this.#loadInFlight();
+      await this.#recover();
+    });
     const period = this.#o.tickIntervalMs ?? 1000;
     if (period > 0) {
       this.#timer = setInterval(() => void this.tick().catch((err: unknown) => this.#log.warn(`campaign tick failed: ${(err as Error).message}`)), period);
@@ -265,13 +275,20 @@ export class CampaignService {
   }
 
   async #transition(row: CampaignDeviceRecord, next: CampaignDeviceRecord, quiet: boolean): Promise<boolean> {
-    if (!(await this.#store.updateDevice(next, row.state))) return false;
+    const wasInFlight = IN_FLIGHT_DEVICE_STATES.includes(row.state);
+    const inFlight = IN_FLIGHT_DEVICE_STATES.includes(next.state);
+    // Counted before the write, so an event of the new attempt is never dropped; a write that
+    // throws keeps the count (harmless: only a lookup more).
+    if (inFlight && !wasInFlight) this.#inFlight.add(row.deviceId);
+    const written = await this.#store.updateDevice(next, row.state);
+    if (written ? wasInFlight && !inFlight : inFlight && !wasInFlight) this.#inFlight.release(row.deviceId);
+    if (!written) return false;
     if (quiet || next.state === row.state) return true;
     await this.#append({
       type: 'device.state', campaignId: row.campaignId, deviceId: row.deviceId, from: row.state, to: next.state, attempt: next.attempt,
       ...(next.resultCode !== undefined ? { resultCode: next.resultCode } : {}), ...(next.detail !== undefined ? { detail: next.detail } : {}),
     });
-    if (IN_FLIGHT_DEVICE_STATES.includes(row.state) && !IN_FLIGHT_DEVICE_STATES.includes(next.state)) this.#kick(row.campaignId);
+    if (wasInFlight && !inFlight) this.#kick(row.campaignId);
     return true;
   }
 
@@ -303,6 +320,9 @@ export class CampaignService {
   #onDmEvent(e: EventRecord): void {
     if (e.type === 'job.state' && e.to !== 'done' && e.to !== 'failed') return;
     if (e.type === 'alert' && e.code !== 1226) return;
+    // Every event below only moves a device whose attempt is in flight (job of the attempt, its
+    // 1226, a session end while its commands wait): anything else costs no lookup.
+    if (!this.#inFlight.mayHave(e.deviceId)) return;
     void this.#serial(() => this.#handleDmEvent(e)).catch((err: unknown) => this.#log.warn(`campaign event ${e.type} failed: ${(err as Error).message}`));
   }
 
@@ -328,6 +348,22 @@ export class CampaignService {
     } else if (e.type === 'session.end') {
       for (const row of await this.#store.findActiveByDevice(e.deviceId)) await this.#runner.onSessionEnd(row);
     }
+  }
+
+  /** Counts the in-flight device rows of every campaign that may have any. */
+  async #loadInFlight(): Promise<void> {
+    const ids: string[] = [];
+    for (const c of await this.#live()) {
+      for (const state of IN_FLIGHT_DEVICE_STATES) {
+        let cursor: string | undefined;
+        do {
+          const rows = await this.#store.listDevices(c.id, { state, limit: 1000, ...(cursor !== undefined ? { cursor } : {}) });
+          for (const row of rows.items) ids.push(row.deviceId);
+          cursor = rows.nextCursor;
+        } while (cursor !== undefined);
+      }
+    }
+    this.#inFlight.load(ids);
   }
 
   async #recover(): Promise<void> {

@@ -11,7 +11,7 @@ import { ErrorCode, StoreError } from '../../core/errors.js';
 import type { EventLog } from '../events/event-log.js';
 import { pooledRandomBytes } from '../random-pool.js';
 import type {
-  AuthFailureReason, ClientAuthType, ClientCredential, Clock, DevInfoValues, DeviceAuthContext, DeviceId, DevicePatch,
+  AuthFailureReason, ClientAuthType, ClientCredential, Clock, CredentialAcceptance, DevInfoValues, DeviceAuthContext, DeviceId, DevicePatch,
   DeviceRecord, MessageEncoding, Page, PageQuery, ProtocolVersion, PushAddress, SessionId, SessionOutcome, StoreScope,
   StoredItem, TreeNodeRecord, TreeValueSource,
 } from '../store/store.js';
@@ -65,6 +65,11 @@ export type PresentedCredential =
   /** `digest` is the Cred Data; `nonce` the decoded nonce it was computed with (the one the server challenged with). */
   | { readonly authType: 'md5'; readonly username: string; readonly digest: string; readonly nonce: Uint8Array };
 
+/** What {@link DeviceRegistry.acceptCredential} decided. */
+export type CredentialAcceptanceResult =
+  | { readonly accepted: true; readonly nextNonce: Uint8Array }
+  | { readonly accepted: false; readonly reason: Exclude<CredentialAcceptance, 'accepted'> };
+
 /** Options of {@link DeviceRegistry}. */
 export interface DeviceRegistryOptions {
   readonly store: StoreScope;
@@ -76,7 +81,7 @@ export interface DeviceRegistryOptions {
   readonly unknownDevicePolicy?: UnknownDevicePolicy;
   /** Server credentials given to devices registered without their own (and to auto-registered ones). */
   readonly defaultServerCredential?: ServerCredentialInput;
-  /** Accepted (nonce, digest) pairs remembered per device for replay refusal; default 16. */
+  /** Accepted digests remembered per device for replay refusal; default 16. */
   readonly replayHistory?: number;
   /** Bytes of every issued client nonce; default 16. */
   readonly nonceBytes?: number;
@@ -192,15 +197,26 @@ export class DeviceRegistry {
   }
 
   /**
-   * Remembers an accepted (nonce, digest) pair; returns false — and logs an `auth.failure` with
-   * reason `replayed` — when the same pair was accepted before.
+   * Accepts a verified MD5/HMAC credential at most once and rotates the client nonce in the same
+   * write: returns the new nonce (the NextNonce of the reply), or why the use was refused —
+   * `replayed` (digest accepted before) or `stale_nonce` (its nonce was superseded, e.g. by a
+   * concurrent use) — and then logs an `auth.failure` with that reason.
    */
-  async acceptDigest(id: DeviceId, entry: { readonly nonce: Uint8Array; readonly digest: string; readonly sessionId?: SessionId }): Promise<boolean> {
-    const fresh = await this.#store.devices.rememberDigest(id, {
-      nonce: entry.nonce, digest: entry.digest, at: this.#clock.now(), keep: this.#opts.replayHistory ?? 16,
+  async acceptCredential(id: DeviceId, use: {
+    readonly nonce: Uint8Array;
+    readonly digest: string;
+    readonly authType?: ClientAuthType;
+    readonly sessionId?: SessionId;
+  }): Promise<CredentialAcceptanceResult> {
+    const nextNonce = this.#random(this.#opts.nonceBytes ?? 16);
+    const outcome = await this.#store.devices.acceptCredential(id, {
+      nonce: use.nonce, digest: use.digest, nextNonce, keep: this.#opts.replayHistory ?? 16,
     });
-    if (!fresh) await this.recordAuthFailure(id, { reason: 'replayed', ...(entry.sessionId ? { sessionId: entry.sessionId } : {}) });
-    return fresh;
+    if (outcome === 'accepted') return { accepted: true, nextNonce };
+    await this.recordAuthFailure(id, {
+      reason: outcome, ...(use.authType ? { authType: use.authType } : {}), ...(use.sessionId ? { sessionId: use.sessionId } : {}),
+    });
+    return { accepted: false, reason: outcome };
   }
 
   /** Logs an authentication failure event (replayed, stale or invalid credentials...). */

@@ -2,7 +2,8 @@
  * Authenticates the device at the start of a session and, for HMAC, on every message
  * (OMA-TS-DM_Protocol §9.2, OMA-TS-DM_Security §5): known devices against their stored
  * credential, unknown ones per the configured policy (reject, or auto-register with the bootstrap
- * secret). Accepted digests are remembered so a replayed credential is refused.
+ * secret). Accepting an MD5/HMAC credential rotates the client nonce and remembers the digest in
+ * one store write, so a replayed credential, or one whose nonce a concurrent use already spent, is refused.
  */
 import type { SyncMLMessage } from '../../core/syncml/message.js';
 import { decodeBasicCredential } from '../../core/auth/basic.js';
@@ -14,7 +15,13 @@ import type { DmSession } from './dm-session.js';
 
 /** The outcome of authenticating one message. */
 export type SessionAuthResult =
-  | { readonly ok: true; readonly type: ClientAuthType; readonly context: DeviceAuthContext }
+  | {
+      readonly ok: true;
+      readonly type: ClientAuthType;
+      readonly context: DeviceAuthContext;
+      /** The client nonce stored when the credential was accepted: the reply's Chal NextNonce. */
+      readonly nextNonce?: Uint8Array;
+    }
   | {
       readonly ok: false;
       /** SyncHdr Status: 401 refused, 407 missing, 403 forbidden (no new challenge). */
@@ -65,11 +72,13 @@ export class SessionAuthenticator {
       await this.#registry.recordAuthFailure(s.deviceId, { reason: verdict.reason, authType: kind, ...sessionRef });
       return { ok: false, status: verdict.status, reason: verdict.reason, challenge: kind, known: true, detail: verdict.detail };
     }
-    if (verdict.replay) {
-      const fresh = await this.#registry.acceptDigest(s.deviceId, { ...verdict.replay, ...sessionRef });
-      if (!fresh) return { ok: false, status: 401, reason: 'replayed', challenge: kind, known: true, detail: 'credential was already used' };
+    if (!verdict.replay) return { ok: true, type: verdict.type, context: ctx };
+    const use = await this.#registry.acceptCredential(s.deviceId, { ...verdict.replay, authType: kind, ...sessionRef });
+    if (!use.accepted) {
+      const detail = use.reason === 'replayed' ? 'credential was already used' : 'nonce was already used by a concurrent message';
+      return { ok: false, status: 401, reason: use.reason, challenge: kind, known: true, detail };
     }
-    return { ok: true, type: verdict.type, context: ctx };
+    return { ok: true, type: verdict.type, context: ctx, nextNonce: use.nextNonce };
   }
 
   async #unknownDevice(input: SessionAuthInput): Promise<SessionAuthResult> {

@@ -68,6 +68,13 @@ interface HeaderStatus {
   readonly chal?: Chal;
 }
 
+/** The NextNonce a reply must carry after MD5/HMAC authentication. */
+interface NonceRotation {
+  readonly type: 'md5' | 'hmac';
+  /** Already stored when the credential was accepted; absent → issue one. */
+  readonly issued?: Uint8Array;
+}
+
 /** Handles DM messages; one instance per server. */
 export class SessionEngine {
   readonly #o: SessionEngineOptions;
@@ -131,7 +138,7 @@ export class SessionEngine {
     if (h.meta?.maxMsgSize !== undefined) s.clientMaxMsgSize = h.meta.maxMsgSize;
     if (h.meta?.maxObjSize !== undefined) s.clientMaxObjSize = h.meta.maxObjSize;
     let hdr: HeaderStatus = { data: Status.OK };
-    let rotate: 'md5' | 'hmac' | undefined;
+    let rotate: NonceRotation | undefined;
     if (s.phase === 'auth' || s.authType === 'hmac') {
       const auth = await this.#auth.authenticate({ session: s, msg, body: req.body, hmacHeader: req.hmacHeader, secure: req.secure });
       if (!auth.ok) return this.#authFailure(s, msg, req, auth);
@@ -155,13 +162,13 @@ export class SessionEngine {
       // 212 = authenticated for the whole session; HMAC is checked per message: 200 + NextNonce
       // (OMA-TS-DM_Protocol §9.2). MD5 gets a NextNonce for the next session.
       hdr = { data: auth.type === 'hmac' ? Status.OK : Status.AUTHENTICATION_ACCEPTED };
-      if (auth.type === 'md5' || auth.type === 'hmac') rotate = auth.type;
+      if (auth.type === 'md5' || auth.type === 'hmac') rotate = { type: auth.type, ...(auth.nextNonce ? { issued: auth.nextNonce } : {}) };
     }
     s.lastClientMsgId = h.msgId;
     return this.#exchange(s, msg, req, hdr, rotate);
   }
 
-  async #exchange(s: DmSession, msg: SyncMLMessage, req: DmRequest, hdrIn: HeaderStatus, rotate: 'md5' | 'hmac' | undefined): Promise<DmResponse> {
+  async #exchange(s: DmSession, msg: SyncMLMessage, req: DmRequest, hdrIn: HeaderStatus, rotate: NonceRotation | undefined): Promise<DmResponse> {
     const cfg = this.#o.config;
     const msgId = s.serverMsgId + 1;
     const now = this.#o.clock.now();
@@ -174,7 +181,8 @@ export class SessionEngine {
         const registry = this.#o.registry.inTransaction(tx);
         const queue = this.#o.queue.inTransaction(tx);
         const events = this.#o.events.inTransaction(tx);
-        if (!s.persisted) {
+        const opening = !s.persisted;
+        if (opening) {
           const initiator = msg.body.commands.some((c) => c.kind === 'Alert' && c.data === AlertCode.SERVER_INITIATED_MGMT) ? 'server' : 'client';
           s.initiator = initiator;
           await tx.sessions.open({
@@ -186,9 +194,10 @@ export class SessionEngine {
         }
         let hdr = hdrIn;
         if (rotate) {
-          // A new nonce every session (MD5) or every message (HMAC), stored before it is sent.
-          s.clientNonce = await registry.issueClientNonce(s.deviceId);
-          hdr = { ...hdr, chal: buildChallenge(rotate, s.clientNonce) };
+          // A new nonce every session (MD5) or every message (HMAC), stored before it is sent: in
+          // the write that accepted the credential, or here when none did (auto-registration).
+          s.clientNonce = rotate.issued ?? await registry.issueClientNonce(s.deviceId);
+          hdr = { ...hdr, chal: buildChallenge(rotate.type, s.clientNonce) };
         }
         const carried = s.pendingStatuses.map((c) => ({ ...c, cmdId: nextCmdId() }) as Command);
         s.pendingStatuses = [];
@@ -206,13 +215,14 @@ export class SessionEngine {
         if (inbound.abort) closeAs = 'aborted';
         else if (plan.sessionDone) closeAs = 'completed';
         if (closeAs) await this.#o.sessions.close(s, closeAs, { scope: tx });
-        else await tx.sessions.touch(s.id, { at: now, lastMsgId: msgId, respUriToken: s.token });
+        else if (!opening) await tx.sessions.touch(s.id, { at: now, lastMsgId: msgId, respUriToken: s.token }); // open() wrote these
         return plan.packed;
       });
     } catch (err) {
       this.#log.error({ err, session: s.id, device: s.deviceId }, 'session message failed; closing the session');
       // A close inside the rolled-back transaction did not happen in the store: do it again.
       if (closeAs !== undefined) s.phase = 'active';
+      s.distrustSentJobs(); // its job copies may hold writes that were rolled back
       await this.#o.sessions.close(s, 'error', { detail: err instanceof Error ? err.message : String(err) }).catch(() => undefined);
       return { status: 500, contentType: 'text/plain; charset=utf-8', body: 'internal server error\n', headers: {} };
     }

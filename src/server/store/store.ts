@@ -172,6 +172,21 @@ export interface DevicePatch {
   readonly pushAddress?: PushAddress | null;
 }
 
+/** One use of a verified client credential, for {@link DeviceStore.acceptCredential}. */
+export interface CredentialUse {
+  /** The nonce the credential was computed with (decoded bytes). */
+  readonly nonce: Uint8Array;
+  /** The verified digest: MD5 Cred Data or HMAC `mac`. */
+  readonly digest: string;
+  /** The nonce for the device's next Cred, stored when the use is accepted. */
+  readonly nextNonce: Uint8Array;
+  /** How many accepted digests to remember per device (at least 1). */
+  readonly keep: number;
+}
+
+/** Outcome of {@link DeviceStore.acceptCredential}. */
+export type CredentialAcceptance = 'accepted' | 'replayed' | 'stale_nonce';
+
 /** Device rows, credentials and nonces. */
 export interface DeviceStore {
   /** Inserts a device; throws `StoreError(ERR_REGISTRY_DEVICE_EXISTS)` when the id is taken. */
@@ -197,10 +212,13 @@ export interface DeviceStore {
   /** Stores the nonce the device issued for the server's next Cred / Package 0. */
   setServerNonce(id: DeviceId, nonce: Uint8Array, at: number): Promise<boolean>;
   /**
-   * Remembers an accepted (nonce, digest) pair, keeping the newest `keep` per device; returns
-   * false when the pair was already there (a replay).
+   * Accepts one use of a verified MD5/HMAC credential, atomically: refuses it when its digest is
+   * among the device's remembered ones (`replayed`) or its nonce is no longer the stored client
+   * nonce (`stale_nonce`: another use won); otherwise stores `nextNonce` as the client nonce and
+   * remembers the digest (the newest `keep` per device) in one write. Throws
+   * `StoreError(ERR_REGISTRY_DEVICE_NOT_FOUND)` when the device is absent.
    */
-  rememberDigest(id: DeviceId, entry: { readonly nonce: Uint8Array; readonly digest: string; readonly at: number; readonly keep: number }): Promise<boolean>;
+  acceptCredential(id: DeviceId, use: CredentialUse): Promise<CredentialAcceptance>;
   /** Records the end of a session on the device row. */
   recordSession(id: DeviceId, entry: { readonly at: number; readonly outcome: SessionOutcome }): Promise<boolean>;
   /** Allocates the next Package 0 SessionID (1..65535, cycling) and records it; `undefined` when absent. */

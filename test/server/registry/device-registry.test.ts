@@ -78,12 +78,20 @@ for (const factory of storeFactories) {
       assert.equal(serverDigest(ctx ?? assert.fail()), computeMd5Digest({ username: 'omadm', password: 'srv-pw', nonce: new Uint8Array([9, 8, 7]) }));
     });
 
-    it('refuses a replayed digest and logs it as an auth failure', async () => {
+    it('accepts a credential once, rotating the nonce, and logs replayed and stale uses as auth failures', async () => {
       await registry.register({ id });
-      const nonce = new Uint8Array([1, 2]);
-      assert.equal(await registry.acceptDigest(id, { nonce, digest: 'abc' }), true);
-      assert.equal(await registry.acceptDigest(id, { nonce, digest: 'abc' }), false);
-      assert.deepEqual(seen.filter((e) => e.type === 'auth.failure').map((e) => e.type === 'auth.failure' && e.reason), ['replayed']);
+      const nonce = await registry.issueClientNonce(id);
+      const first = await registry.acceptCredential(id, { nonce, digest: 'abc', authType: 'md5' });
+      assert.ok(first.accepted);
+      assert.equal(first.nextNonce.byteLength, 16);
+      assert.notDeepEqual(first.nextNonce, nonce);
+      assert.deepEqual((await registry.getAuthContext(id))?.clientNonce, first.nextNonce);
+      assert.deepEqual(await registry.acceptCredential(id, { nonce, digest: 'def', authType: 'md5' }), { accepted: false, reason: 'stale_nonce' });
+      await store.devices.setClientNonce(id, nonce, clock.now());
+      assert.deepEqual(await registry.acceptCredential(id, { nonce, digest: 'abc', authType: 'md5' }), { accepted: false, reason: 'replayed' });
+      const failures = seen.filter((e) => e.type === 'auth.failure');
+      assert.deepEqual(failures.map((e) => e.type === 'auth.failure' && [e.reason, e.authType]), [['stale_nonce', 'md5'], ['replayed', 'md5']]);
+      await assert.rejects(registry.acceptCredential(deviceId('IMEI:none'), { nonce, digest: 'abc' }), { code: ErrorCode.ERR_REGISTRY_DEVICE_NOT_FOUND });
     });
 
     it('records DevInfo, protocol version and encoding, and caches the DevInfo nodes', async () => {

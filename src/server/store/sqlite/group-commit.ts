@@ -5,6 +5,7 @@
  * holds `maxBatch` logical transactions. A caller's promise settles only after the COMMIT that
  * made its writes durable; a logical transaction that throws is rolled back to its savepoint
  * without touching the others. Calls made while nothing is running take the autocommit fast path.
+ * A {@link BatchParticipant} may defer writes to the end of the batch (written before COMMIT).
  */
 import type Database from 'better-sqlite3';
 import { DmError, ErrorCode, StoreError } from '../../../core/errors.js';
@@ -13,6 +14,32 @@ import { isConstraint, type Exec } from './sqlite-util.js';
 
 /** Builds the scope a logical transaction sees. */
 export type ScopeFactory = (exec: Exec, hooks: { readonly join: <T>(fn: (tx: StoreScope) => Promise<T>) => Promise<T>; readonly afterCommit: (cb: () => void) => void }) => StoreScope;
+
+/**
+ * A repository that defers writes until just before the batch's COMMIT (the event log buffers its
+ * appends). It must drop what a rolled-back logical transaction deferred, and everything when the
+ * batch ends.
+ */
+export interface BatchParticipant {
+  /** BEGIN IMMEDIATE succeeded: writes may be deferred until {@link flush}. */
+  batchBegan(): void;
+  /** A logical transaction's SAVEPOINT was just taken. */
+  savepointTaken(): void;
+  /** The logical transaction was rolled back to its savepoint: forget what it deferred. */
+  rolledBackToSavepoint(): void;
+  /** Writes everything deferred so far; runs inside the batch (before COMMIT, or before a read). */
+  flush(): void;
+  /** The batch committed or was rolled back: forget all deferred state. */
+  batchEnded(): void;
+}
+
+/** Options of {@link GroupCommit}. */
+export interface GroupCommitOptions {
+  /** Most logical transactions sharing one COMMIT; default 256. */
+  readonly maxBatch?: number;
+  /** Repositories that defer writes to the end of a batch. */
+  readonly participants?: readonly BatchParticipant[];
+}
 
 interface Work {
   readonly run: () => Promise<Finished | undefined>;
@@ -31,6 +58,7 @@ export class GroupCommit {
   readonly #db: Database.Database;
   readonly #makeScope: ScopeFactory;
   readonly #maxBatch: number;
+  readonly #participants: readonly BatchParticipant[];
   readonly #begin: Database.Statement;
   readonly #commit: Database.Statement;
   readonly #rollback: Database.Statement;
@@ -42,10 +70,11 @@ export class GroupCommit {
   #batchOpen = false;
   #pump: Promise<void> | undefined;
 
-  constructor(db: Database.Database, makeScope: ScopeFactory, opts: { readonly maxBatch?: number } = {}) {
+  constructor(db: Database.Database, makeScope: ScopeFactory, opts: GroupCommitOptions = {}) {
     this.#db = db;
     this.#makeScope = makeScope;
     this.#maxBatch = Math.max(1, opts.maxBatch ?? 256);
+    this.#participants = opts.participants ?? [];
     this.#begin = db.prepare('BEGIN IMMEDIATE');
     this.#commit = db.prepare('COMMIT');
     this.#rollback = db.prepare('ROLLBACK');
@@ -112,6 +141,7 @@ export class GroupCommit {
         return;
       }
       this.#batchOpen = true;
+      for (const p of this.#participants) p.batchBegan();
     }
     try {
       const finished = await work.run();
@@ -124,6 +154,7 @@ export class GroupCommit {
 
   async #runLogical<T>(fn: (tx: StoreScope) => Promise<T>, resolve: (v: T) => void, reject: (err: unknown) => void): Promise<Finished | undefined> {
     this.#savepoint.run();
+    for (const p of this.#participants) p.savepointTaken();
     let active = true;
     const callbacks: (() => void)[] = [];
     const finishedError = (): StoreError => new StoreError(ErrorCode.ERR_STORE, 'transaction already finished');
@@ -143,6 +174,7 @@ export class GroupCommit {
       active = false;
       if (this.#db.inTransaction) {
         this.#rollbackTo.run();
+        for (const p of this.#participants) p.rolledBackToSavepoint();
         this.#release.run();
       }
       reject(err);
@@ -155,6 +187,7 @@ export class GroupCommit {
     const finished = this.#finished;
     this.#finished = [];
     try {
+      for (const p of this.#participants) p.flush();
       this.#commit.run();
     } catch (err) {
       this.#finished = finished;
@@ -162,6 +195,7 @@ export class GroupCommit {
       return;
     }
     this.#batchOpen = false;
+    for (const p of this.#participants) p.batchEnded();
     for (const f of finished) {
       for (const cb of f.callbacks) {
         try {
@@ -184,6 +218,7 @@ export class GroupCommit {
       }
     }
     this.#batchOpen = false;
+    for (const p of this.#participants) p.batchEnded();
     const finished = this.#finished;
     this.#finished = [];
     for (const f of finished) f.reject(err);

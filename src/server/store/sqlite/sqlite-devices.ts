@@ -1,8 +1,8 @@
-/** SQLite rows of devices, their credentials, nonces and accepted-digest history. */
+/** SQLite rows of devices, their credentials, nonces and recently accepted digests. */
 import type Database from 'better-sqlite3';
 import { ErrorCode, StoreError } from '../../../core/errors.js';
 import type {
-  ClientCredential, DeviceAuthContext, DeviceId, DevicePatch, DeviceRecord, DeviceStore, NewDeviceRecord, Page, PageQuery,
+  ClientCredential, CredentialAcceptance, CredentialUse, DeviceAuthContext, DeviceId, DevicePatch, DeviceRecord, DeviceStore, NewDeviceRecord, Page, PageQuery,
   ServerCredential, SessionOutcome,
 } from '../store.js';
 import { blobToBytes, bytesToBlob, clampLimit, decodeCursor, encodeCursor, isConstraint, parseJson, type SyncOf } from './sqlite-util.js';
@@ -50,8 +50,8 @@ export class SqliteDeviceStore implements SyncOf<DeviceStore> {
   readonly #setServer: Database.Statement;
   readonly #setClientNonce: Database.Statement;
   readonly #setServerNonce: Database.Statement;
-  readonly #rememberDigest: Database.Statement;
-  readonly #trimDigests: Database.Statement;
+  readonly #credentialState: Database.Statement<[string], unknown[]>;
+  readonly #acceptCredential: Database.Statement;
   readonly #recordSession: Database.Statement;
   readonly #allocate: Database.Statement<[number, string], number>;
   readonly #lists = new Map<string, Database.Statement<unknown[], unknown[]>>();
@@ -76,9 +76,10 @@ export class SqliteDeviceStore implements SyncOf<DeviceStore> {
     this.#setServer = db.prepare('UPDATE devices SET server_id = ?, server_secret = ?, updated_at = ? WHERE id = ?');
     this.#setClientNonce = db.prepare('UPDATE devices SET client_nonce = ? WHERE id = ?');
     this.#setServerNonce = db.prepare('UPDATE devices SET server_nonce = ? WHERE id = ?');
-    this.#rememberDigest = db.prepare('INSERT OR IGNORE INTO auth_digests (device_id, nonce, digest, at) VALUES (?, ?, ?, ?)');
-    this.#trimDigests = db.prepare(`DELETE FROM auth_digests WHERE device_id = @id AND rowid NOT IN
-      (SELECT rowid FROM auth_digests WHERE device_id = @id ORDER BY at DESC, rowid DESC LIMIT @keep)`);
+    this.#credentialState = db.prepare<[string], unknown[]>('SELECT client_nonce, recent_digests FROM devices WHERE id = ?').raw();
+    // Compare-and-set on what was read: only matters when another process shares the file.
+    this.#acceptCredential = db.prepare(`UPDATE devices SET client_nonce = @next, recent_digests = @digests
+      WHERE id = @id AND client_nonce = @nonce AND recent_digests IS @seen`);
     this.#recordSession = db.prepare('UPDATE devices SET last_session_at = ?, last_session_outcome = ? WHERE id = ?');
     this.#allocate = db.prepare<[number, string], number>(`UPDATE devices SET notify_session_id = COALESCE(notify_session_id, 0) % 65535 + 1,
       notified_at = ? WHERE id = ? RETURNING notify_session_id`).pluck();
@@ -224,16 +225,24 @@ export class SqliteDeviceStore implements SyncOf<DeviceStore> {
     return this.#setServerNonce.run(bytesToBlob(nonce), id).changes > 0;
   }
 
-  rememberDigest(id: DeviceId, entry: { readonly nonce: Uint8Array; readonly digest: string; readonly at: number; readonly keep: number }): boolean {
-    let fresh: boolean;
-    try {
-      fresh = this.#rememberDigest.run(id, bytesToBlob(entry.nonce), entry.digest, entry.at).changes > 0;
-    } catch (err) {
-      if (isConstraint(err, 'FOREIGNKEY')) throw new StoreError(ErrorCode.ERR_REGISTRY_DEVICE_NOT_FOUND, `device ${id} is not registered`);
-      throw err;
+  acceptCredential(id: DeviceId, use: CredentialUse): CredentialAcceptance {
+    const presented = bytesToBlob(use.nonce);
+    // A failed compare-and-set means another process wrote the row since the read: read again,
+    // which then refuses the use (that process won) or, after an unrelated write, accepts it.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const raw = this.#credentialState.get(id);
+      if (!raw) throw new StoreError(ErrorCode.ERR_REGISTRY_DEVICE_NOT_FOUND, `device ${id} is not registered`);
+      const nonce = raw[0] as Buffer | null;
+      const seen = raw[1] as string | null;
+      const digests = parseJson<string[]>(seen, []);
+      if (digests.includes(use.digest)) return 'replayed';
+      if (!nonce?.equals(presented)) return 'stale_nonce';
+      digests.unshift(use.digest);
+      digests.length = Math.min(digests.length, Math.max(1, use.keep));
+      const written = this.#acceptCredential.run({ id, next: bytesToBlob(use.nextNonce), digests: JSON.stringify(digests), nonce, seen });
+      if (written.changes > 0) return 'accepted';
     }
-    if (fresh) this.#trimDigests.run({ id, keep: Math.max(1, entry.keep) });
-    return fresh;
+    return 'stale_nonce';
   }
 
   recordSession(id: DeviceId, entry: { readonly at: number; readonly outcome: SessionOutcome }): boolean {

@@ -83,7 +83,7 @@ export class SqliteStore implements ServerStore {
       ...facades(cores, exec),
       transaction: hooks.join,
       afterCommit: hooks.afterCommit,
-    }), opts);
+    }), { ...opts, participants: [cores.events.batchParticipant] });
     const f = facades(cores, (fn) => (this.#closed ? Promise.reject(closedError()) : this.#group.runOutside(fn)));
     this.devices = f.devices;
     this.tree = f.tree;

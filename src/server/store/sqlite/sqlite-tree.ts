@@ -20,21 +20,28 @@ interface NodeRow {
 }
 
 const COLUMNS = 'device_id, uri, format, type, data, base64, source, at';
+const COLUMN_COUNT = 8;
+/** Most rows per INSERT statement (8 parameters each, well under SQLite's 32766 limit). */
+const UPSERT_CHUNK = 64;
+
+type CachedNode = StoredItem & { readonly source: TreeValueSource; readonly at: number };
+/** A node keyed by its normalized URI. */
+type UpsertRow = readonly [uri: string, node: CachedNode];
 
 /** Synchronous core of the SQLite {@link TreeCacheStore}. */
 export class SqliteTreeCacheStore implements SyncOf<TreeCacheStore> {
-  readonly #upsert: Database.Statement;
+  readonly #db: Database.Database;
+  /** Multi-row upserts by row count (1..UPSERT_CHUNK). */
+  readonly #upserts = new Map<number, Database.Statement>();
   readonly #get: Database.Statement<[string, string], NodeRow>;
   readonly #listAll: Database.Statement<unknown[], NodeRow>;
   readonly #listPrefix: Database.Statement<unknown[], NodeRow>;
   readonly #deleteSubtree: Database.Statement;
   readonly #deleteAll: Database.Statement;
-  readonly #upsertTx: (deviceId: DeviceId, nodes: readonly (StoredItem & { readonly source: TreeValueSource; readonly at: number })[]) => void;
+  readonly #upsertTx: (deviceId: DeviceId, rows: readonly UpsertRow[]) => void;
 
   constructor(db: Database.Database) {
-    this.#upsert = db.prepare(`INSERT INTO tree_nodes (${COLUMNS}) VALUES (@device_id, @uri, @format, @type, @data, @base64, @source, @at)
-      ON CONFLICT (device_id, uri) DO UPDATE SET format = excluded.format, type = excluded.type, data = excluded.data,
-      base64 = excluded.base64, source = excluded.source, at = excluded.at`);
+    this.#db = db;
     this.#get = db.prepare<[string, string], NodeRow>(`SELECT ${COLUMNS} FROM tree_nodes WHERE device_id = ? AND uri = ?`);
     this.#listAll = db.prepare<unknown[], NodeRow>(`SELECT ${COLUMNS} FROM tree_nodes WHERE device_id = @device AND uri > @after
       ORDER BY uri LIMIT @limit`);
@@ -42,27 +49,49 @@ export class SqliteTreeCacheStore implements SyncOf<TreeCacheStore> {
       AND (uri = @prefix OR (uri >= @lo AND uri < @hi)) ORDER BY uri LIMIT @limit`);
     this.#deleteSubtree = db.prepare('DELETE FROM tree_nodes WHERE device_id = @device AND (uri = @prefix OR (uri >= @lo AND uri < @hi))');
     this.#deleteAll = db.prepare('DELETE FROM tree_nodes WHERE device_id = ?');
-    this.#upsertTx = db.transaction((deviceId: DeviceId, nodes: readonly (StoredItem & { readonly source: TreeValueSource; readonly at: number })[]) => this.#upsertSync(deviceId, nodes));
+    this.#upsertTx = db.transaction((deviceId: DeviceId, rows: readonly UpsertRow[]) => {
+      for (let i = 0; i < rows.length; i += UPSERT_CHUNK) this.#upsertRows(deviceId, rows.slice(i, i + UPSERT_CHUNK));
+    });
   }
 
-  upsert(deviceId: DeviceId, nodes: readonly (StoredItem & { readonly source: TreeValueSource; readonly at: number })[]): void {
-    if (nodes.length === 1) this.#upsertSync(deviceId, nodes);
-    else this.#upsertTx(deviceId, nodes);
+  upsert(deviceId: DeviceId, nodes: readonly CachedNode[]): void {
+    // One row per URI, the last value winning (as successive upserts would leave it).
+    const byUri = new Map<string, CachedNode>();
+    for (const n of nodes) byUri.set(normalizeNodeUri(n.uri), n);
+    if (byUri.size === 0) return;
+    const rows = [...byUri];
+    // A single statement is atomic by itself; several chunks need a transaction (a savepoint when nested).
+    if (rows.length <= UPSERT_CHUNK) this.#upsertRows(deviceId, rows);
+    else this.#upsertTx(deviceId, rows);
   }
 
-  #upsertSync(deviceId: DeviceId, nodes: readonly (StoredItem & { readonly source: TreeValueSource; readonly at: number })[]): void {
-    for (const n of nodes) {
-      this.#upsert.run({
-        device_id: deviceId,
-        uri: normalizeNodeUri(n.uri),
-        format: n.format ?? null,
-        type: n.type ?? null,
-        data: n.data ?? null,
-        base64: n.base64 === true ? 1 : 0,
-        source: n.source,
-        at: n.at,
-      });
+  /** One INSERT … ON CONFLICT DO UPDATE for up to {@link UPSERT_CHUNK} rows with distinct, normalized URIs. */
+  #upsertRows(deviceId: DeviceId, rows: readonly UpsertRow[]): void {
+    const params: unknown[] = new Array(rows.length * COLUMN_COUNT);
+    let i = 0;
+    for (const [uri, n] of rows) {
+      params[i++] = deviceId;
+      params[i++] = uri;
+      params[i++] = n.format ?? null;
+      params[i++] = n.type ?? null;
+      params[i++] = n.data ?? null;
+      params[i++] = n.base64 === true ? 1 : 0;
+      params[i++] = n.source;
+      params[i++] = n.at;
     }
+    this.#upsertStatement(rows.length).run(params);
+  }
+
+  #upsertStatement(rows: number): Database.Statement {
+    let stmt = this.#upserts.get(rows);
+    if (!stmt) {
+      const values = new Array<string>(rows).fill(`(${new Array<string>(COLUMN_COUNT).fill('?').join(', ')})`).join(', ');
+      stmt = this.#db.prepare(`INSERT INTO tree_nodes (${COLUMNS}) VALUES ${values}
+        ON CONFLICT (device_id, uri) DO UPDATE SET format = excluded.format, type = excluded.type, data = excluded.data,
+        base64 = excluded.base64, source = excluded.source, at = excluded.at`);
+      this.#upserts.set(rows, stmt);
+    }
+    return stmt;
   }
 
   get(deviceId: DeviceId, uri: string): TreeNodeRecord | undefined {

@@ -1,4 +1,4 @@
-// Store contract: DeviceStore (devices, credentials, nonces, digest history, groups).
+// Store contract: DeviceStore (devices, credentials, nonces, credential acceptance, groups).
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { ErrorCode } from '../../../../src/core/errors.js';
@@ -132,17 +132,36 @@ export function deviceContract(factory: StoreFactory): void {
       assert.equal(await store.devices.remove(id), false);
     });
 
-    it('refuses a replayed (nonce, digest) pair and forgets the oldest beyond the history size', async () => {
+    it('accepts a credential once: rotates the nonce, refuses replays and stale nonces, forgets the oldest digests', async () => {
       await store.devices.insert({ id, createdAt: 1 });
-      const n = (b: number): Uint8Array => new Uint8Array([b]);
-      assert.equal(await store.devices.rememberDigest(id, { nonce: n(1), digest: 'd1', at: 1, keep: 2 }), true);
-      assert.equal(await store.devices.rememberDigest(id, { nonce: n(1), digest: 'd1', at: 2, keep: 2 }), false);
-      assert.equal(await store.devices.rememberDigest(id, { nonce: n(2), digest: 'd1', at: 3, keep: 2 }), true, 'same digest, other nonce');
-      assert.equal(await store.devices.rememberDigest(id, { nonce: n(3), digest: 'd3', at: 4, keep: 2 }), true);
-      // Only the newest two are kept: the first pair has been forgotten.
-      assert.equal(await store.devices.rememberDigest(id, { nonce: n(3), digest: 'd3', at: 5, keep: 2 }), false);
-      assert.equal(await store.devices.rememberDigest(id, { nonce: n(1), digest: 'd1', at: 6, keep: 2 }), true);
-      await assert.rejects(store.devices.rememberDigest(deviceId('IMEI:none'), { nonce: n(1), digest: 'x', at: 1, keep: 2 }), { code: ErrorCode.ERR_REGISTRY_DEVICE_NOT_FOUND });
+      const n = (b: number): Uint8Array => new Uint8Array([b, 0, 0xff]);
+      const accept = (nonce: number, digest: string, next: number): Promise<string> =>
+        store.devices.acceptCredential(id, { nonce: n(nonce), digest, nextNonce: n(next), keep: 2 });
+      assert.equal(await accept(1, 'd1', 2), 'stale_nonce', 'no nonce issued yet');
+      await store.devices.setClientNonce(id, n(1), 1);
+      assert.equal(await accept(1, 'd1', 2), 'accepted');
+      assert.deepEqual((await store.devices.getAuthContext(id))?.clientNonce, n(2), 'the next nonce is stored with the acceptance');
+      assert.equal(await accept(1, 'd1x', 3), 'stale_nonce', 'a second use of the spent nonce');
+      assert.deepEqual((await store.devices.getAuthContext(id))?.clientNonce, n(2), 'a refused use changes nothing');
+      // The spent nonce put back (a lost rotation): the digest memory still refuses the same credential.
+      await store.devices.setClientNonce(id, n(1), 2);
+      assert.equal(await accept(1, 'd1', 3), 'replayed');
+      assert.deepEqual((await store.devices.getAuthContext(id))?.clientNonce, n(1));
+      assert.equal(await accept(1, 'd2', 3), 'accepted');
+      assert.equal(await accept(3, 'd3', 4), 'accepted');
+      // Only the newest two digests (d3, d2) are kept: d1 has been forgotten.
+      assert.equal(await accept(4, 'd2', 5), 'replayed');
+      assert.equal(await accept(4, 'd1', 5), 'accepted');
+      await assert.rejects(store.devices.acceptCredential(deviceId('IMEI:none'), { nonce: n(1), digest: 'x', nextNonce: n(2), keep: 2 }), { code: ErrorCode.ERR_REGISTRY_DEVICE_NOT_FOUND });
+    });
+
+    it('accepts exactly one of concurrent uses of the same nonce', async () => {
+      await store.devices.insert({ id, createdAt: 1 });
+      await store.devices.setClientNonce(id, new Uint8Array([7]), 1);
+      const use = (digest: string, next: number): Promise<string> =>
+        store.devices.acceptCredential(id, { nonce: new Uint8Array([7]), digest, nextNonce: new Uint8Array([next]), keep: 16 });
+      const outcomes = await Promise.all([use('a', 8), use('b', 9), store.transaction((tx) => tx.devices.acceptCredential(id, { nonce: new Uint8Array([7]), digest: 'c', nextNonce: new Uint8Array([10]), keep: 16 }))]);
+      assert.deepEqual([...outcomes].sort(), ['accepted', 'stale_nonce', 'stale_nonce']);
     });
 
     it('records the last session time and outcome', async () => {
