@@ -6,7 +6,7 @@
  * Also measures a bare node:http server answering a fixed 1.5 KB body, in the same run, as a
  * ceiling for this machine.
  *
- * The device side (encoding, decoding, HTTP client) runs in a worker_thread so that server and
+ * The device side (encoding, decoding, undici HTTP client) runs in a worker_thread so that server and
  * client each get a core, as they would on separate machines; the bare-HTTP ceiling is measured
  * the same way (server in the main thread, client in the worker).
  *
