@@ -2,6 +2,7 @@
 import type {
   CampaignDeviceState, CampaignFlow, CampaignState, DeviceSelection, FailureClass, FumoStep, RetryRule, RolloutPolicy,
 } from './campaign-types.js';
+import type { CreateCampaignInput } from './campaign-input.js';
 
 /** A campaign. Times are ISO 8601. */
 export interface CampaignDto {
@@ -27,17 +28,8 @@ export interface CampaignDto {
   readonly finishedAt?: string;
 }
 
-/** Body of `POST /api/campaigns`. */
-export interface CreateCampaignDto {
-  readonly name: string;
-  readonly packageId: string;
-  readonly flow?: CampaignFlow;
-  readonly fumoNode?: string;
-  readonly useDescriptor?: boolean;
-  readonly selection?: DeviceSelection;
-  readonly rollout?: Partial<RolloutPolicy>;
-  readonly retry?: Readonly<Partial<Record<FailureClass, RetryRule>>>;
-  readonly deviceTimeoutMs?: number;
+/** Body of `POST /api/campaigns`: the create input, plus whether to start at once. */
+export interface CreateCampaignDto extends CreateCampaignInput {
   /** Start at once (default false: the campaign stays a draft). */
   readonly start?: boolean;
 }

@@ -1,7 +1,7 @@
 /** Validation of a new campaign's settings (every error is `ERR_CAMPAIGN_INVALID`, HTTP 400). */
 import { DmError, ErrorCode } from '../../core/errors.js';
 import type { FirmwarePackageRecord } from '../firmware/firmware-store.js';
-import type { CampaignFlow, DeviceSelection, FailureClass, RetryPolicy, RetryRule, RolloutPolicy } from './campaign-types.js';
+import type { CampaignFlow, CampaignRecord, DeviceSelection, FailureClass, RetryPolicy, RetryRule, RolloutPolicy } from './campaign-types.js';
 import { DEFAULT_RETRY } from './campaign-types.js';
 
 /** What an operator gives to create a campaign. */
@@ -26,17 +26,8 @@ export interface CreateCampaignInput {
 export const MAX_IN_SESSION_BYTES = 8 * 1024 * 1024;
 const FLOWS: readonly CampaignFlow[] = ['download-and-update', 'download-then-update', 'update-in-session'];
 
-/** The checked settings of a new campaign. */
-export interface CheckedCampaignInput {
-  readonly name: string;
-  readonly flow: CampaignFlow;
-  readonly fumoNode: string;
-  readonly useDescriptor: boolean;
-  readonly selection: DeviceSelection;
-  readonly rollout: RolloutPolicy;
-  readonly retry: RetryPolicy;
-  readonly deviceTimeoutMs: number;
-}
+/** The checked settings of a new campaign (defaults filled). */
+export type CheckedCampaignInput = Pick<CampaignRecord, 'name' | 'flow' | 'fumoNode' | 'useDescriptor' | 'selection' | 'rollout' | 'retry' | 'deviceTimeoutMs'>;
 
 /** Checks the input against the package; fills defaults. */
 export function checkCampaignInput(input: CreateCampaignInput, pkg: FirmwarePackageRecord): CheckedCampaignInput {

@@ -329,7 +329,6 @@ export class CommandQueue {
    * when given, else (or when that copy turns out stale) the store's. `undefined` when none matches.
    */
   async #withSentJob<T>(ref: ReceivedStatus | ReceivedResults, fn: (tx: StoreScope, job: JobRecord) => Promise<T>): Promise<T | undefined> {
-    const lookup = (tx: StoreScope): Promise<JobRecord | undefined> => tx.jobs.findSent(ref.sessionId, ref.msgRef, ref.cmdRef);
     if (ref.job) {
       const known = ref.job;
       try {
@@ -339,7 +338,7 @@ export class CommandQueue {
       }
     }
     return this.#store.transaction(async (tx) => {
-      const job = await lookup(tx);
+      const job = await tx.jobs.findSent(ref.sessionId, ref.msgRef, ref.cmdRef);
       return job ? fn(tx, job) : undefined;
     });
   }

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Command, StatusCommand, SyncMLMessage } from '../../../src/core/syncml/message.js';
-import { deviceId } from '../../../src/server/store/store.js';
+import { SqliteStore } from '../../../src/server/store/sqlite/sqlite-store.js';
+import { deviceId, type ServerStore, type StoreScope } from '../../../src/server/store/store.js';
 import { TestDevice } from '../../helpers/dm-test-device.js';
 import { addDevice, startTestServer, type TestServer } from '../../helpers/test-server.js';
 
@@ -122,6 +123,41 @@ describe('DM session engine', () => {
     assert.equal((await t.server.queue.get(first.id))?.state, 'done');
     assert.equal((await t.server.queue.get(late.id))?.state, 'sent');
   }));
+
+  it('requeues the jobs of a message whose writes rolled back, though the session had seen them answered', async () => {
+    // A store whose session-row delete fails once: Package 3's transaction (job Statuses recorded,
+    // session closed) rolls back after the session's own copies of its jobs already say "done".
+    const real = SqliteStore.open({ path: ':memory:' });
+    let failClose = false;
+    const wrap = (tx: StoreScope): StoreScope => ({
+      ...tx,
+      sessions: {
+        ...tx.sessions,
+        close: (sid) => {
+          if (!failClose) return tx.sessions.close(sid);
+          failClose = false;
+          return Promise.reject(new Error('disk full'));
+        },
+      },
+      transaction: (fn) => tx.transaction((inner) => fn(wrap(inner))),
+    });
+    const store: ServerStore = { ...wrap(real), kind: real.kind, transaction: (fn) => real.transaction((tx) => fn(wrap(tx))), afterCommit: (cb) => real.afterCommit(cb), close: () => real.close() };
+    const t = await startTestServer({}, { store });
+    try {
+      const dev = await authedDevice(t, 'rb-1');
+      const job = await t.server.queue.enqueue(id('rb-1'), { kind: 'Replace', items: [{ uri: './Vendor/A', data: '1' }] });
+      dev.newSession();
+      const p2 = await dev.send(dev.package1());
+      assert.equal(commandsOf(p2.reply as SyncMLMessage).length, 1);
+      failClose = true;
+      const p4 = await dev.send(dev.respond(p2.reply as SyncMLMessage));
+      assert.equal(p4.status, 500);
+      assert.equal((await t.server.queue.get(job.id))?.state, 'queued', 'the rolled-back Status is not trusted: the job goes out again');
+    } finally {
+      await t.close();
+      await real.close();
+    }
+  });
 
   it('ends the session on Alert 1223 and puts unanswered jobs back in the queue', () => withServer(async (t) => {
     const dev = await authedDevice(t, 'ab-1');
