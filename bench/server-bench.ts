@@ -14,7 +14,7 @@
  */
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -216,7 +216,13 @@ async function main(): Promise<void> {
     inspector.connect();
     await new Promise<void>((r) => inspector.post('Profiler.enable', () => inspector.post('Profiler.start', () => r())));
   }
+  // How busy the server's thread was, and how much CPU the whole process (server + device worker) took.
+  const elu0 = performance.eventLoopUtilization();
+  const cpu0 = process.cpuUsage();
   const { latencies, messages, elapsed } = await inWorker({ kind: 'sessions', dmUrl, devices });
+  const serverBusy = performance.eventLoopUtilization(elu0).utilization;
+  const cpu = process.cpuUsage(cpu0);
+  const cores = (cpu.user + cpu.system) / 1e6 / elapsed;
   if (inspector && profile) {
     await new Promise<void>((r) => inspector.post('Profiler.stop', (_err, res) => {
       void import('node:fs').then((fs) => fs.writeFileSync(profile, JSON.stringify(res.profile))).then(() => r());
@@ -238,6 +244,10 @@ async function main(): Promise<void> {
   line('memory per active session', perSession === undefined ? 'run with node --expose-gc to measure' : `${(perSession / 1024).toFixed(1)} KiB (heap, ${memProbe} open)`);
   line('jobs done (first page)', `${done}${done === 1000 ? '+' : ''}`);
   line('bare node:http 1.5 KB req/s', bare.toFixed(0));
+  // The issue's yardstick, independent of how fast this machine is today: a DM round trip may cost
+  // at most 3x a bare HTTP round trip (3,000 sessions/s on the reference machine).
+  line('DM round trip vs bare HTTP', `${(bare / (messages / elapsed)).toFixed(1)}x the cost (target <= 3x)`);
+  line('server thread busy / process CPU', `${(serverBusy * 100).toFixed(0)} % / ${cores.toFixed(2)} cores of ${availableParallelism()}`);
   await closePools();
 }
 
