@@ -13,7 +13,7 @@
  *   node --import tsx bench/server-bench.ts [--sessions 3000] [--concurrency 64] [--expose-gc for memory]
  */
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -95,6 +95,18 @@ async function runSession(dmUrl: string, dev: BenchDevice, sessionNo: number): P
       }
     }
     msg = { header: header(false), body: { commands: out, final: true } };
+  }
+}
+
+/** CPU time (user + system, ms) of the main thread so far, from /proc (Linux); undefined elsewhere. */
+function mainThreadCpuMs(): number | undefined {
+  try {
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th, in clock ticks (100/s).
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
   }
 }
 
@@ -223,10 +235,13 @@ async function main(): Promise<void> {
   // How busy the server's thread was, and how much CPU the whole process (server + device worker) took.
   const elu0 = performance.eventLoopUtilization();
   const cpu0 = process.cpuUsage();
+  const thread0 = mainThreadCpuMs();
   const { latencies, messages, elapsed } = await inWorker({ kind: 'sessions', dmUrl, devices });
   const serverBusy = performance.eventLoopUtilization(elu0).utilization;
   const cpu = process.cpuUsage(cpu0);
   const cores = (cpu.user + cpu.system) / 1e6 / elapsed;
+  const thread1 = mainThreadCpuMs();
+  const serverCpuPerSession = thread0 !== undefined && thread1 !== undefined ? ((thread1 - thread0) * 1000) / SESSIONS : undefined;
   if (inspector && profile) {
     await new Promise<void>((r) => inspector.post('Profiler.stop', (_err, res) => {
       void import('node:fs').then((fs) => fs.writeFileSync(profile, JSON.stringify(res.profile))).then(() => r());
@@ -252,6 +267,8 @@ async function main(): Promise<void> {
   // The issue's yardstick, independent of how fast this machine is today: a DM round trip may cost
   // at most 3x a bare HTTP round trip (3,000 sessions/s on the reference machine).
   line('DM round trip vs bare HTTP', `${(bare / (messages / elapsed)).toFixed(1)}x the cost (target <= 3x)`);
+  // CPU time, unlike wall time, does not grow when a neighbour on a shared machine takes the core.
+  if (serverCpuPerSession !== undefined) line('server thread CPU per session', `${serverCpuPerSession.toFixed(0)} µs`);
   line('server thread busy / process CPU', `${(serverBusy * 100).toFixed(0)} % / ${cores.toFixed(2)} cores of ${availableParallelism()}`);
   await closePools();
 }

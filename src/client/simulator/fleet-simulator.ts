@@ -1,13 +1,16 @@
 /**
  * Many simulated devices in one process. Every device is a standard management tree built from
  * the fleet profile; trees of the same model share one template (copy-on-write), and a device
- * holds nothing else while idle — no agent, session, socket or timer — so tens of thousands fit
- * in memory. Sessions run through one shared keep-alive transport with bounded concurrency.
+ * holds nothing else while idle — no agent, session or timer, and at most the UDP socket of
+ * {@link FleetSimulator.listen} — so tens of thousands fit in memory. A device gets an agent only
+ * while a session or push uses it. Sessions run through one shared keep-alive transport with
+ * bounded concurrency.
  */
 import type { Encoding } from '../../core/codec/message-codec.js';
 import { ConfigError, ErrorCode } from '../../core/errors.js';
-import { DeviceAgent, type SessionReport } from '../agent/device-agent.js';
+import { DeviceAgent, type AgentPushVerdict, type SessionReport } from '../agent/device-agent.js';
 import { PendingAlertQueue } from '../agent/pending-alerts.js';
+import { listenForPush, type PushListener } from '../agent/push-listener.js';
 import type { FailureProfile } from '../fumo/failure-profile.js';
 import { SimulatedFirmwareUpdater } from '../fumo/simulated-firmware-updater.js';
 import type { FirmwareUpdater } from '../mo/fumo-updater.js';
@@ -53,6 +56,38 @@ export interface FleetProgress {
   readonly total: number;
 }
 
+/** Options of {@link FleetSimulator.listen}. */
+export interface FleetListenOptions {
+  /** Interface to bind (default 127.0.0.1). */
+  readonly host?: string;
+  /** Device `n` listens on `basePort + n`; 0 (default) = any free port for each device. */
+  readonly basePort?: number;
+  /** Sees each session a push started, with the device's index. */
+  readonly onSession?: (n: number, report: SessionReport) => void;
+}
+
+/** The fleet's running Package 0 listeners. */
+export interface FleetListener {
+  readonly host: string;
+  /** The bound UDP port of each device, by device index. */
+  readonly ports: readonly number[];
+  close(): Promise<void>;
+}
+
+/** What a push to one device of the fleet did (like {@link DeviceAgent.acceptPush}). */
+export type FleetPushVerdict = AgentPushVerdict & { readonly sessions: readonly Promise<SessionReport>[] };
+
+/** The agent of a device that has a session running or waiting, or a push being judged. */
+interface LiveDevice {
+  readonly agent: DeviceAgent;
+  readonly alerts: PendingAlertQueue;
+  /** Sessions and pushes holding the agent; the device drops it at 0. */
+  users: number;
+}
+
+/** Highest UDP port number. */
+const MAX_PORT = 65_535;
+
 /** A fleet of simulated devices. */
 export class FleetSimulator {
   readonly #o: FleetSimulatorOptions;
@@ -62,6 +97,11 @@ export class FleetSimulator {
   readonly #trees: Array<ManagementTree | undefined>;
   /** Undelivered alerts of devices whose last session failed (sparse). */
   readonly #pending = new Map<number, unknown>();
+  /**
+   * Agents of busy devices (sparse). Sessions and pushes of one device share its agent, whose
+   * sessions never overlap, so a Package 0 arriving during a check-in runs after it.
+   */
+  readonly #live = new Map<number, LiveDevice>();
 
   constructor(options: FleetSimulatorOptions) {
     if (!Number.isInteger(options.count) || options.count < 1) throw new ConfigError(ErrorCode.ERR_CONFIG_INVALID, `device count must be a positive integer, not ${options.count}`);
@@ -100,13 +140,97 @@ export class FleetSimulator {
     for (let n = 0; n < this.#trees.length; n++) this.device(n);
   }
 
-  /** Runs one client-initiated session on device `n`. */
+  /** Runs one client-initiated session on device `n` (after any session of it already running). */
   async session(n: number): Promise<SessionReport> {
+    const live = this.#acquire(n);
+    try {
+      return await live.agent.startSession();
+    } finally {
+      this.#release(n, live);
+    }
+  }
+
+  /**
+   * Handles a push to device `n` as {@link DeviceAgent.acceptPush} does (verifies a Package 0's
+   * digest with the device's server credentials and nonce, or installs a provisioning document)
+   * and resolves once it is judged; the sessions it asks for run on, after any session of the
+   * device already running.
+   */
+  async acceptPush(n: number, bytes: Uint8Array): Promise<FleetPushVerdict> {
+    const live = this.#acquire(n);
+    let verdict: FleetPushVerdict;
+    try {
+      verdict = await live.agent.acceptPush(bytes);
+    } catch (err) {
+      this.#release(n, live);
+      throw err;
+    }
+    void Promise.allSettled(verdict.sessions).then(() => this.#release(n, live));
+    return verdict;
+  }
+
+  /**
+   * Listens for Package 0 on one UDP socket per device (standing in for SMS / WAP push, like a
+   * single device's `listen`), so the server can wake the devices through their `udp` push
+   * address. Sockets are bound in device order; if one cannot be bound, the ones already bound
+   * are closed and the error is thrown.
+   */
+  async listen(options: FleetListenOptions = {}): Promise<FleetListener> {
+    const host = options.host ?? '127.0.0.1';
+    const base = options.basePort ?? 0;
+    if (!Number.isInteger(base) || base < 0 || (base > 0 && base + this.size - 1 > MAX_PORT)) {
+      throw new ConfigError(ErrorCode.ERR_CONFIG_INVALID, `base port ${base} leaves no room for ${this.size} devices below ${MAX_PORT + 1}`);
+    }
+    const warn = (what: string, err: unknown): void => this.#o.logger?.warn(`${what}: ${(err as Error).message}`);
+    const listeners: PushListener[] = [];
+    const close = async (): Promise<void> => {
+      await Promise.all(listeners.splice(0).map((l) => l.close()));
+    };
+    try {
+      for (let n = 0; n < this.size; n++) {
+        listeners.push(await listenForPush({
+          handlePush: async (bytes) => {
+            const v = await this.acceptPush(n, bytes);
+            for (const s of v.sessions) void s.then((r) => options.onSession?.(n, r)).catch((err: unknown) => warn(`session of device ${n} failed`, err));
+            return v.accepted ? { accepted: true } : { accepted: false, reason: v.reason };
+          },
+          // Unused: no check-in timer per device; the fleet checks in by rounds (startCheckIns).
+          checkIn: () => this.session(n),
+          onError: (err) => warn(`push listener of device ${n}`, err),
+        }, { udpPort: base === 0 ? 0 : base + n, host }));
+      }
+    } catch (err) {
+      await close();
+      throw err;
+    }
+    return { host, ports: listeners.map((l) => l.port), close };
+  }
+
+  /** Device `n`'s agent, made when the device was idle; alerts its tree raised since join its queue. */
+  #acquire(n: number): LiveDevice {
     const tree = this.device(n);
-    const alerts = new PendingAlertQueue({ initial: this.#pending.get(n) });
-    for (const a of tree.takeAlerts()) alerts.queueGenericAlert(a);
+    let live = this.#live.get(n);
+    if (live === undefined) {
+      const alerts = new PendingAlertQueue({ initial: this.#pending.get(n) });
+      live = { agent: this.#agent(tree, alerts), alerts, users: 0 };
+      this.#live.set(n, live);
+    }
+    for (const a of tree.takeAlerts()) live.alerts.queueGenericAlert(a);
+    live.users++;
+    return live;
+  }
+
+  /** The last user of a device's agent drops it, keeping only the undelivered alerts. */
+  #release(n: number, live: LiveDevice): void {
+    if (--live.users > 0) return;
+    this.#live.delete(n);
+    if (live.alerts.size > 0) this.#pending.set(n, live.alerts.toJSON());
+    else this.#pending.delete(n);
+  }
+
+  #agent(tree: ManagementTree, alerts: PendingAlertQueue): DeviceAgent {
     const o = this.#o;
-    const agent = new DeviceAgent({
+    return new DeviceAgent({
       tree, transport: o.transport, ui: this.#ui, alerts,
       ...(o.encoding !== undefined ? { encoding: o.encoding } : {}),
       ...(o.verDtd !== undefined ? { verDtd: o.verDtd } : {}),
@@ -114,12 +238,6 @@ export class FleetSimulator {
       ...(o.clock !== undefined ? { clock: o.clock } : {}),
       ...(o.logger !== undefined ? { logger: o.logger } : {}),
     });
-    try {
-      return await agent.startSession();
-    } finally {
-      if (alerts.size > 0) this.#pending.set(n, alerts.toJSON());
-      else this.#pending.delete(n);
-    }
   }
 
   /**
@@ -134,6 +252,13 @@ export class FleetSimulator {
       if (tree === undefined) continue;
       await tree.whenIdle();
       const alerts = tree.takeAlerts();
+      // A busy device (woken meanwhile) keeps its alerts in its agent's queue until it is idle.
+      const live = this.#live.get(n);
+      if (live !== undefined) {
+        for (const a of alerts) live.alerts.queueGenericAlert(a);
+        if (live.alerts.size > 0) waiting.push(n);
+        continue;
+      }
       if (alerts.length > 0) {
         const queue = new PendingAlertQueue({ initial: this.#pending.get(n) });
         for (const a of alerts) queue.queueGenericAlert(a);

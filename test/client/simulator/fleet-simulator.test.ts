@@ -1,7 +1,10 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
 import { computeMd5Digest, md5Secret, verifyMd5Digest } from '../../../src/core/auth/md5-digest.js';
 import { encodeNonce } from '../../../src/core/auth/nonce.js';
+import { AlertCode } from '../../../src/core/constants/alert.js';
+import { encodeNotification, sessionIdToHex } from '../../../src/core/notification/package0.js';
 import { FumoResult, FumoState } from '../../../src/core/constants/fumo.js';
 import type { Command, StatusCommand } from '../../../src/core/syncml/message.js';
 import { encodeSimulatedFirmware } from '../../../src/client/mo/fumo-updater.js';
@@ -142,6 +145,137 @@ describe('FleetSimulator', () => {
 
   it('refuses a device count that is not a positive integer', () => {
     assert.throws(() => new FleetSimulator({ serverUrl: 'http://x/', count: 0, profile: defaultFleetProfile(), transport }), /positive integer/);
+  });
+});
+
+/** Sends one datagram to a loopback port, as the server's UDP push transport does. */
+async function sendDatagram(port: number, bytes: Uint8Array): Promise<void> {
+  const socket = createSocket('udp4');
+  try {
+    await new Promise<void>((resolve, reject) => socket.send(bytes, port, '127.0.0.1', (err) => (err ? reject(err) : resolve())));
+  } finally {
+    socket.close();
+  }
+}
+
+/** Binds a UDP socket to a loopback port (rejects if it is taken) and closes it. */
+async function bindAndClose(port: number): Promise<number> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, '127.0.0.1', () => resolve());
+  });
+  const bound = socket.address().port;
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return bound;
+}
+
+/** The first of `count` consecutive UDP ports that were free just now. */
+async function consecutiveFreePorts(count: number): Promise<number> {
+  for (;;) {
+    const base = await bindAndClose(0);
+    if (base + count - 1 > 65_535) continue;
+    try {
+      for (let i = 1; i < count; i++) await bindAndClose(base + i);
+      return base;
+    } catch {
+      // A neighbour is taken: try another start.
+    }
+  }
+}
+
+/** A Package 0 for fleet device `n` of `profile`, signed as the server does with the device's (still empty) server nonce. */
+function package0For(profile: FleetProfile, n: number, opts: { sessionId: number; serverPassword?: string }): Uint8Array {
+  const account = deviceProfileFor(profile, n, '').accounts[0];
+  return encodeNotification({
+    serverId: account?.serverId ?? '', serverPassword: opts.serverPassword ?? account?.serverSecret ?? '', serverNonce: new Uint8Array(0), sessionId: opts.sessionId,
+  });
+}
+
+/** The Alert code of a Package 1 (1200 server-initiated, 1201 client-initiated), if any. */
+function sessionAlertOf(req: ReceivedRequest): number | undefined {
+  const alert = req.message?.body.commands.find((c) => c.kind === 'Alert' && (c.data === AlertCode.SERVER_INITIATED_MGMT || c.data === AlertCode.CLIENT_INITIATED_MGMT));
+  return alert?.kind === 'Alert' ? Number(alert.data) : undefined;
+}
+
+describe('FleetSimulator.listen', () => {
+  const profile: FleetProfile = { ...defaultFleetProfile(), account: { authPref: 'NONE' } };
+  const answerOk = (req: ReceivedRequest): FakeReply => ({ message: reply(req, { msgId: req.message?.header.msgId ?? 1, commands: [hdrStatus(req, 212), ...okStatuses(req)] }) });
+
+  it('binds one UDP port per device; a Package 0 sent to a device\'s port starts that device\'s server-initiated session, a forged one nothing', { timeout: 20_000 }, async () => {
+    const server = await startFakeDmServer(answerOk);
+    const fleet = new FleetSimulator({ serverUrl: server.url, count: 3, profile, transport, sleep: noWait });
+    let woken!: (r: { n: number; report: SessionReport }) => void;
+    const session = new Promise<{ n: number; report: SessionReport }>((resolve) => { woken = resolve; });
+    const listener = await fleet.listen({ onSession: (n, report) => woken({ n, report }) });
+    try {
+      assert.equal(listener.host, '127.0.0.1');
+      assert.equal(listener.ports.length, 3);
+      assert.equal(new Set(listener.ports).size, 3, 'a port per device');
+      // A digest made with the wrong server password is dropped; the genuine one that follows is answered.
+      await sendDatagram(listener.ports[1] as number, package0For(profile, 1, { sessionId: 0x41, serverPassword: 'forged' }));
+      await sendDatagram(listener.ports[1] as number, package0For(profile, 1, { sessionId: 0x42 }));
+      const { n, report } = await session;
+      assert.equal(n, 1);
+      assert.equal(report.ok, true, report.reason);
+      assert.equal(report.sessionId, sessionIdToHex(0x42));
+      const devId = deviceProfileFor(profile, 1, server.url).devId;
+      assert.deepEqual(server.requests.map((r) => r.message?.header.source.locUri), [devId], 'only the woken device connected, once');
+      const first = server.requests[0] as ReceivedRequest;
+      assert.equal(sessionAlertOf(first), AlertCode.SERVER_INITIATED_MGMT);
+      assert.equal(first.message?.header.sessionId, sessionIdToHex(0x42));
+    } finally {
+      await listener.close();
+      await server.close();
+    }
+  });
+
+  it('runs a session a Package 0 asks for after the device\'s running session, never beside it', { timeout: 20_000 }, async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    let arrived!: () => void;
+    const firstArrived = new Promise<void>((resolve) => { arrived = resolve; });
+    const server = await startFakeDmServer(async (req, index) => {
+      if (index === 0) {
+        arrived();
+        await held;
+      }
+      return answerOk(req);
+    });
+    const fleet = new FleetSimulator({ serverUrl: server.url, count: 1, profile, transport, sleep: noWait });
+    try {
+      const checkIn = fleet.session(0);
+      await firstArrived;
+      const verdict = await fleet.acceptPush(0, package0For(profile, 0, { sessionId: 7 }));
+      assert.equal(verdict.accepted, true);
+      assert.equal(verdict.sessions.length, 1);
+      // Give a concurrent session every chance to reach the server while the check-in is held.
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(server.requests.length, 1, 'the woken session waits for the running one');
+      release();
+      assert.equal((await checkIn).ok, true);
+      const woken = await verdict.sessions[0];
+      assert.equal(woken?.ok, true, woken?.reason);
+      assert.deepEqual(server.requests.map(sessionAlertOf), [AlertCode.CLIENT_INITIATED_MGMT, AlertCode.SERVER_INITIATED_MGMT]);
+    } finally {
+      release();
+      await server.close();
+    }
+  });
+
+  it('listens on basePort + n and closes every socket it bound', { timeout: 20_000 }, async () => {
+    const fleet = new FleetSimulator({ serverUrl: 'http://127.0.0.1:9/dm', count: 2, profile, transport });
+    const base = await consecutiveFreePorts(2);
+    const listener = await fleet.listen({ basePort: base });
+    assert.deepEqual(listener.ports, [base, base + 1]);
+    await listener.close();
+    // Bindable again only if the fleet let go of them.
+    for (const port of listener.ports) await bindAndClose(port);
+  });
+
+  it('refuses a base port that leaves no room for every device', async () => {
+    const fleet = new FleetSimulator({ serverUrl: 'http://127.0.0.1:9/dm', count: 3, profile, transport });
+    await assert.rejects(fleet.listen({ basePort: 65_534 }), /base port 65534/);
   });
 });
 
