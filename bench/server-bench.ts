@@ -3,8 +3,9 @@
  * a server with a durable SQLite file. Each device authenticates with MD5 (pre-provisioned nonce,
  * so no challenge round) and receives one queued Get and one queued Replace:
  * Package 1 → Package 2 (Get + Replace) → Package 3 (Statuses + Results) → Package 4 (Final).
- * Also measures a bare node:http server answering a fixed 1.5 KB body, in the same run, as a
- * ceiling for this machine.
+ * Also measures a bare node:http server answering a fixed 1.5 KB body, in the same run (before and
+ * after), as a ceiling for this machine, and prints what a DM round trip costs relative to it (the
+ * target's yardstick), the server thread's CPU per session and how busy it was.
  *
  * The device side (encoding, decoding, undici HTTP client) runs in a worker_thread so that server and
  * client each get a core, as they would on separate machines; the bare-HTTP ceiling is measured
@@ -267,7 +268,7 @@ async function main(): Promise<void> {
   // The issue's yardstick, independent of how fast this machine is today: a DM round trip may cost
   // at most 3x a bare HTTP round trip (3,000 sessions/s on the reference machine).
   line('DM round trip vs bare HTTP', `${(bare / (messages / elapsed)).toFixed(1)}x the cost (target <= 3x)`);
-  // CPU time, unlike wall time, does not grow when a neighbour on a shared machine takes the core.
+  // CPU time: less disturbed than wall time when a neighbour on a shared machine takes the core.
   if (serverCpuPerSession !== undefined) line('server thread CPU per session', `${serverCpuPerSession.toFixed(0)} µs`);
   line('server thread busy / process CPU', `${(serverBusy * 100).toFixed(0)} % / ${cores.toFixed(2)} cores of ${availableParallelism()}`);
   await closePools();
