@@ -1,25 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { startDemoFleet } from '../../src/cli/demo-fleet.js';
 import { deviceId, type DeviceId, type JobRecord } from '../../src/server/store/store.js';
+import { runCli } from '../helpers/cli-process.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
-
-const ENTRY = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-
-/** Runs the CLI as a child process (the test runner owns this process's stdout). */
-function cli(args: readonly string[]): Promise<{ out: string; err: string; code: number | null }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], { env: { ...process.env, OMADM_URL: '', OMADM_TOKEN: '' } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('close', (code) => resolve({ out, err, code }));
-  });
-}
 
 /** What the demo fleet prints, with a way to wait for a line. */
 function capture(): { stream: Writable; text(): string; waitFor(re: RegExp): Promise<RegExpMatchArray> } {
@@ -78,7 +63,7 @@ describe('omadm serve --demo', () => {
 
       const conn = ['--url', t.url, '--token', t.token];
       const target = devices[2]?.id ?? deviceId('');
-      const get = await cli(['get', target, './DevInfo/DevId', '--wake', '--wait', '30', ...conn]);
+      const get = await runCli(['get', target, './DevInfo/DevId', '--wake', '--wait', '30', ...conn]);
       assert.equal(get.code, 0, get.err);
       assert.match(get.out, new RegExp(`Get done status 200\\n {2}\\./DevInfo/DevId = ${target}`));
       await out.waitFor(new RegExp(`demo fleet: ${target} woken by Package 0: session \\S+ with omadm \\(DM 1\\.2\\): ok`));
@@ -89,7 +74,7 @@ describe('omadm serve --demo', () => {
       await stop();
       stop = await startDemoFleet(t.server, 3, out.stream);
       const id = deviceId(first ?? '');
-      const again = await cli(['get', id, './DevDetail/FwV', '--wake', '--wait', '30', ...conn]);
+      const again = await runCli(['get', id, './DevDetail/FwV', '--wake', '--wait', '30', ...conn]);
       assert.equal(again.code, 0, again.err);
       assert.match(again.out, /Get done status 200\n {2}\.\/DevDetail\/FwV = \S+/);
       const latest = (await t.server.queue.list({ deviceId: id })).items.at(-1);

@@ -1,10 +1,8 @@
 /** Runs `omadm serve` as a child process (to kill it with SIGKILL and restart it on the same DB). */
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { signalAndWait, spawnListening } from './child-server.js';
-
-const ENTRY = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+import { CLI_ENTRY } from './cli-process.js';
 
 /** A server child process. */
 export interface ServerProcess {
@@ -17,7 +15,7 @@ export interface ServerProcess {
 
 /** Starts `serve --port 0 --db DB [args]` and waits until it listens. */
 export async function startServerProcess(db: string, args: readonly string[] = []): Promise<ServerProcess> {
-  const { child, url } = await spawnListening(['--import', 'tsx', ENTRY, 'serve', '--port', '0', '--db', db, '--log-level', 'warn', ...args], 20_000);
+  const { child, url } = await spawnListening(['--import', 'tsx', CLI_ENTRY, 'serve', '--port', '0', '--db', db, '--log-level', 'warn', ...args], 20_000);
   const info = JSON.parse(readFileSync(`${db}.server.json`, 'utf8')) as { token: string };
   return {
     child, url, token: info.token,

@@ -1,28 +1,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { verifyCpMac } from '../../../src/core/provisioning/cp-security.js';
 import { decodeCpWbxml } from '../../../src/core/provisioning/cp-wbxml.js';
 import { findW7, parseW7 } from '../../../src/core/provisioning/w7.js';
 import type { PushTransport } from '../../../src/server/notify/push-transport.js';
+import { runCli } from '../../helpers/cli-process.js';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
-
-const ENTRY = fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url));
-
-function cli(args: readonly string[]): Promise<{ out: string; err: string; code: number | null }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], { env: { ...process.env, OMADM_URL: '', OMADM_TOKEN: '' } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('close', (code) => resolve({ out, err, code }));
-  });
-}
 
 describe('omadm bootstrap', () => {
   let ts: TestServer;
@@ -44,7 +30,7 @@ describe('omadm bootstrap', () => {
   });
 
   it('pushes a bootstrap and prints the PIN the user needs', async () => {
-    const r = await cli(['bootstrap', 'dev-cli', '--url', url, '--token', token, '--push-udp', '127.0.0.1:2948', '--pin', '8642', '--name', 'Acme']);
+    const r = await runCli(['bootstrap', 'dev-cli', '--url', url, '--token', token, '--push-udp', '127.0.0.1:2948', '--pin', '8642', '--name', 'Acme']);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /^bootstrapped dev-cli for dm\.example\.com at .*: pushed over capture\n {2}security USERPIN, PIN 8642, device registered\n$/);
     assert.equal(sent.length, 1);
@@ -52,7 +38,7 @@ describe('omadm bootstrap', () => {
 
   it('writes the signed document for a factory line with --out', async () => {
     const file = join(dir, 'dev.wbxml');
-    const r = await cli(['bootstrap', 'dev-factory', '--url', url, '--token', token, '--sec', 'NETWPIN', '--imsi', '001010123456789', '--no-init', '--out', file, '--json']);
+    const r = await runCli(['bootstrap', 'dev-factory', '--url', url, '--token', token, '--sec', 'NETWPIN', '--imsi', '001010123456789', '--no-init', '--out', file, '--json']);
     assert.equal(r.code, 0, r.err);
     const dto = JSON.parse(r.out) as { mac: string; sec: string };
     const body = readFileSync(file);
@@ -62,7 +48,7 @@ describe('omadm bootstrap', () => {
   });
 
   it('fails with one line when the server refuses', async () => {
-    const r = await cli(['bootstrap', 'dev-x', '--url', url, '--token', token, '--sec', 'NETWPIN', '--out', join(dir, 'x')]);
+    const r = await runCli(['bootstrap', 'dev-x', '--url', url, '--token', token, '--sec', 'NETWPIN', '--out', join(dir, 'x')]);
     assert.equal(r.code, 1);
     assert.match(r.err, /^omadm: .*NETWPIN needs the IMSI.*\n$/);
   });

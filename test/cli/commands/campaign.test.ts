@@ -1,24 +1,16 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { createBody, formatStatus, parseDuration, parseRetry } from '../../../src/cli/commands/campaign.js';
 import { encodeSimulatedFirmware } from '../../../src/client/mo/fumo-updater.js';
 import type { CampaignStatusDto } from '../../../src/server/campaign/campaign-dto.js';
 import { type FumoRig, startRig } from '../../e2e/fumo-harness.js';
+import { type RunCliOptions, runCli } from '../../helpers/cli-process.js';
 
-const ENTRY = fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url));
-
-function omadm(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', ENTRY, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+/** A hung command is killed, and fails its assertion, well inside the test's 120 s timeout. */
+const bounded: RunCliOptions = { timeoutMs: 60_000 };
 
 describe('campaign CLI helpers', () => {
   it('parses durations and retry rules', () => {
@@ -74,23 +66,23 @@ describe('omadm firmware / campaign against a server', () => {
     const conn = ['--url', rig.srv.url, '--token', rig.srv.token];
     const file = join(dir, 'image.bin');
     writeFileSync(file, encodeSimulatedFirmware({ fwV: '2.0', mod: 'SIM-1' }));
-    const up = await omadm(['firmware', 'upload', file, '--name', 'Image 2.0', '--version', '2.0', '--models', 'SIM-1', '--json', ...conn]);
-    assert.equal(up.code, 0, up.stderr);
-    const pkg = JSON.parse(up.stdout) as { id: string; size: number };
-    const list = await omadm(['firmware', 'list', ...conn]);
-    assert.match(list.stdout, new RegExp(`${pkg.id}  Image 2.0  2.0`));
-    const created = await omadm(['campaign', 'create', '--name', 'cli', '--package', pkg.id, '--fumo-node', 'Pkg', '--json', ...conn]);
-    assert.equal(created.code, 0, created.stderr);
-    const id = (JSON.parse(created.stdout) as { id: string }).id;
-    assert.equal((await omadm(['campaign', 'start', id, ...conn])).stdout, `campaign ${id} running\n`);
-    const watched = await omadm(['campaign', 'status', id, '--watch', '0.2', ...conn]);
-    assert.equal(watched.code, 0, watched.stderr);
-    assert.match(watched.stdout, /: completed, wave 1\/1/);
-    assert.match(watched.stdout, /200 Successful: 2/);
-    const devices = await omadm(['campaign', 'devices', id, ...conn]);
-    assert.match(devices.stdout, /succeeded {2}attempt 1 200 Successful/);
-    const again = await omadm(['campaign', 'pause', id, ...conn]);
+    const up = await runCli(['firmware', 'upload', file, '--name', 'Image 2.0', '--version', '2.0', '--models', 'SIM-1', '--json', ...conn], bounded);
+    assert.equal(up.code, 0, up.err);
+    const pkg = JSON.parse(up.out) as { id: string; size: number };
+    const list = await runCli(['firmware', 'list', ...conn], bounded);
+    assert.match(list.out, new RegExp(`${pkg.id}  Image 2.0  2.0`));
+    const created = await runCli(['campaign', 'create', '--name', 'cli', '--package', pkg.id, '--fumo-node', 'Pkg', '--json', ...conn], bounded);
+    assert.equal(created.code, 0, created.err);
+    const id = (JSON.parse(created.out) as { id: string }).id;
+    assert.equal((await runCli(['campaign', 'start', id, ...conn], bounded)).out, `campaign ${id} running\n`);
+    const watched = await runCli(['campaign', 'status', id, '--watch', '0.2', ...conn], bounded);
+    assert.equal(watched.code, 0, watched.err);
+    assert.match(watched.out, /: completed, wave 1\/1/);
+    assert.match(watched.out, /200 Successful: 2/);
+    const devices = await runCli(['campaign', 'devices', id, ...conn], bounded);
+    assert.match(devices.out, /succeeded {2}attempt 1 200 Successful/);
+    const again = await runCli(['campaign', 'pause', id, ...conn], bounded);
     assert.equal(again.code, 1);
-    assert.match(again.stderr, /^omadm: POST \/api\/campaigns\/cmp-[0-9a-f]+\/pause failed: campaign cmp-[0-9a-f]+ is completed \(ERR_CAMPAIGN_ILLEGAL_STATE\)/);
+    assert.match(again.err, /^omadm: POST \/api\/campaigns\/cmp-[0-9a-f]+\/pause failed: campaign cmp-[0-9a-f]+ is completed \(ERR_CAMPAIGN_ILLEGAL_STATE\)/);
   });
 });

@@ -4,28 +4,14 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { deviceFileName } from '../../../src/client/tree/tree-store.js';
+import { CLI_ENTRY, runCli } from '../../helpers/cli-process.js';
 import { bootstrapPushFor, sampleW7ServerCred } from '../../helpers/cp-device.js';
 import { hdrStatus, okStatuses, reply, startFakeDmServer } from '../../helpers/fake-dm-server.js';
 
-const ENTRY = fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url));
-
-/** Runs the CLI in a child process (a real exit code, real stdout / stderr). */
-function omadm(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 /** A long-running CLI child and a way to wait for its output. */
 function omadmChild(args: readonly string[]): { child: ChildProcessWithoutNullStreams; waitFor(re: RegExp): Promise<RegExpMatchArray>; stderr(): string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args]);
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI_ENTRY, ...args]);
   let stdout = '';
   let stderr = '';
   const waiters: Array<() => void> = [];
@@ -61,9 +47,9 @@ describe('omadm device', () => {
   it('runs one session against a server and prints one line about it', async () => {
     const server = await startFakeDmServer((req, i) => ({ message: reply(req, { msgId: i + 1, commands: [hdrStatus(req, 212), ...okStatuses(req)] }) }));
     try {
-      const r = await omadm(['device', '--server', server.url, '--id', 'IMEI:356938035643809', '--auth', 'none']);
-      assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /^IMEI:356938035643809: session \d+ with omadm \(DM 1\.2\): ok, 1 message sent/);
+      const r = await runCli(['device', '--server', server.url, '--id', 'IMEI:356938035643809', '--auth', 'none']);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /^IMEI:356938035643809: session \d+ with omadm \(DM 1\.2\): ok, 1 message sent/);
       assert.equal(server.requests[0]?.message?.header.source.locUri, 'IMEI:356938035643809');
     } finally {
       await server.close();
@@ -73,8 +59,8 @@ describe('omadm device', () => {
   it('sends WBXML and DM 1.1.2 when asked', async () => {
     const server = await startFakeDmServer((req, i) => ({ message: reply(req, { msgId: i + 1, commands: [hdrStatus(req, 212), ...okStatuses(req)] }) }));
     try {
-      const r = await omadm(['device', '--server', server.url, '--auth', 'none', '--encoding', 'wbxml', '--proto', '1.1']);
-      assert.equal(r.code, 0, r.stderr);
+      const r = await runCli(['device', '--server', server.url, '--auth', 'none', '--encoding', 'wbxml', '--proto', '1.1']);
+      assert.equal(r.code, 0, r.err);
       assert.equal(server.requests[0]?.encoding, 'wbxml');
       assert.equal(server.requests[0]?.message?.header.verProto, 'DM/1.1');
     } finally {
@@ -85,13 +71,13 @@ describe('omadm device', () => {
   it('fails with one line and a non-zero exit when the server refuses the credentials', async () => {
     const server = await startFakeDmServer((req, i) => ({ message: reply(req, { msgId: i + 1, commands: [hdrStatus(req, 401, { chal: { meta: { type: 'syncml:auth-basic', format: 'b64' } } })] }) }));
     try {
-      const r = await omadm(['device', '--server', server.url, '--auth', 'basic', '--user', 'dev1', '--password', 'wrong']);
+      const r = await runCli(['device', '--server', server.url, '--auth', 'basic', '--user', 'dev1', '--password', 'wrong']);
       assert.equal(r.code, 1);
-      oneLine(r.stderr, /refused the client credentials \(SyncHdr Status 401\)/);
+      oneLine(r.err, /refused the client credentials \(SyncHdr Status 401\)/);
       // A user name Basic cannot carry is a configuration error, said as much.
-      const colon = await omadm(['device', '--server', server.url, '--auth', 'basic', '--user', 'IMEI:1', '--password', 'x']);
+      const colon = await runCli(['device', '--server', server.url, '--auth', 'basic', '--user', 'IMEI:1', '--password', 'x']);
       assert.equal(colon.code, 1);
-      oneLine(colon.stderr, /cannot send syncml:auth-basic credentials for user "IMEI:1": .*must not contain ":"/);
+      oneLine(colon.err, /cannot send syncml:auth-basic credentials for user "IMEI:1": .*must not contain ":"/);
     } finally {
       await server.close();
     }
@@ -100,15 +86,15 @@ describe('omadm device', () => {
   it('fails with one line on server errors and unreachable servers', async () => {
     const server = await startFakeDmServer(() => ({ status: 500 }));
     try {
-      const r = await omadm(['device', '--server', server.url, '--auth', 'none', '--retries', '1', '--backoff', '1']);
+      const r = await runCli(['device', '--server', server.url, '--auth', 'none', '--retries', '1', '--backoff', '1']);
       assert.equal(r.code, 1);
-      oneLine(r.stderr, /server answered HTTP 500 \(gave up after 2 attempts\)/);
+      oneLine(r.err, /server answered HTTP 500 \(gave up after 2 attempts\)/);
     } finally {
       await server.close();
     }
-    const down = await omadm(['device', '--server', 'http://127.0.0.1:9/dm', '--retries', '0']);
+    const down = await runCli(['device', '--server', 'http://127.0.0.1:9/dm', '--retries', '0']);
     assert.equal(down.code, 1);
-    oneLine(down.stderr, /cannot reach http:\/\/127\.0\.0\.1:9\/dm: .*ECONNREFUSED/);
+    oneLine(down.err, /cannot reach http:\/\/127\.0\.0\.1:9\/dm: .*ECONNREFUSED/);
   });
 
   it('rejects bad options with one line', async () => {
@@ -128,9 +114,9 @@ describe('omadm device', () => {
       [['simulate', '--server', 'http://x/', '--count', 'many'], /--count must be an integer/],
     ];
     for (const [args, pattern] of cases) {
-      const r = await omadm(args);
-      assert.equal(r.code, 1, `${args.join(' ')} → ${r.stderr}`);
-      oneLine(r.stderr, pattern);
+      const r = await runCli(args);
+      assert.equal(r.code, 1, `${args.join(' ')} → ${r.err}`);
+      oneLine(r.err, pattern);
     }
   });
 });
@@ -138,28 +124,20 @@ describe('omadm device', () => {
 describe('omadm device --listen', () => {
   it('waits for Package 0 on an HTTP port, runs the session it asks for, and stops cleanly on SIGINT', async () => {
     const server = await startFakeDmServer((req, i) => ({ message: reply(req, { msgId: i + 1, commands: [hdrStatus(req, 212), ...okStatuses(req)] }) }));
-    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'device', '--server', server.url, '--auth', 'none', '--server-password', 'spw', '--listen', '--http-port', '0', '--check-in', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    const waitFor = (re: RegExp): Promise<RegExpMatchArray> => new Promise((resolve) => {
-      const check = (): void => { const m = re.exec(stdout); if (m) resolve(m); };
-      child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); check(); });
-      check();
-    });
+    const run = omadmChild(['device', '--server', server.url, '--auth', 'none', '--server-password', 'spw', '--listen', '--http-port', '0', '--check-in', '0']);
     try {
-      const [, port] = await waitFor(/listening for Package 0 on http port (\d+)/);
+      const [, port] = await run.waitFor(/listening for Package 0 on http port (\d+)/);
       const { encodeNotification } = await import('../../../src/core/notification/package0.js');
       const trigger = encodeNotification({ serverId: 'omadm', serverPassword: 'spw', serverNonce: new Uint8Array(0), sessionId: 0xbeef });
       const res = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: trigger });
       assert.equal(res.status, 202);
-      await waitFor(/session BEEF with omadm \(DM 1\.2\): ok/);
-      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-      child.kill('SIGINT');
-      assert.equal(await exited, 0, stderr);
+      await run.waitFor(/session BEEF with omadm \(DM 1\.2\): ok/);
+      const exited = new Promise<number | null>((resolve) => run.child.on('close', resolve));
+      run.child.kill('SIGINT');
+      assert.equal(await exited, 0, run.stderr());
       assert.equal(server.requests[0]?.message?.header.sessionId, 'BEEF');
     } finally {
-      child.kill();
+      run.child.kill();
       await server.close();
     }
   });
@@ -199,9 +177,9 @@ describe('omadm device --listen without an account', () => {
     try {
       const file = join(dir, 'fp.json');
       await writeFile(file, JSON.stringify({ rate: 2 }));
-      const r = await omadm(['simulate', '--server', 'http://127.0.0.1:9/dm', '--count', '1', '--failure-profile', file]);
+      const r = await runCli(['simulate', '--server', 'http://127.0.0.1:9/dm', '--count', '1', '--failure-profile', file]);
       assert.equal(r.code, 1);
-      oneLine(r.stderr, /--failure-profile .*fp\.json: failure profile: rate must be a number in 0\.\.1/);
+      oneLine(r.err, /--failure-profile .*fp\.json: failure profile: rate must be a number in 0\.\.1/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -212,9 +190,9 @@ describe('omadm simulate', () => {
   it('runs N devices and prints the summary', async () => {
     const server = await startFakeDmServer((req) => ({ message: reply(req, { msgId: req.message?.header.msgId ?? 1, commands: [hdrStatus(req, 212), ...okStatuses(req)] }) }));
     try {
-      const r = await omadm(['simulate', '--server', server.url, '--count', '12', '--concurrency', '4', '--auth', 'none']);
-      assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /^sessions: 12 ok, 0 failed \(12 total\) in [\d.]+ s\nlatency: p50 \d+ ms, p99 \d+ ms, max \d+ ms\n$/);
+      const r = await runCli(['simulate', '--server', server.url, '--count', '12', '--concurrency', '4', '--auth', 'none']);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /^sessions: 12 ok, 0 failed \(12 total\) in [\d.]+ s\nlatency: p50 \d+ ms, p99 \d+ ms, max \d+ ms\n$/);
       assert.equal(new Set(server.requests.map((q) => q.message?.header.source.locUri)).size, 12);
     } finally {
       await server.close();
@@ -224,10 +202,10 @@ describe('omadm simulate', () => {
   it('exits non-zero with one line when sessions fail, after the summary', async () => {
     const server = await startFakeDmServer(() => ({ status: 503 }));
     try {
-      const r = await omadm(['simulate', '--server', server.url, '--count', '3', '--auth', 'none', '--retries', '0']);
+      const r = await runCli(['simulate', '--server', server.url, '--count', '3', '--auth', 'none', '--retries', '0']);
       assert.equal(r.code, 1);
-      assert.match(r.stdout, /sessions: 0 ok, 3 failed/);
-      oneLine(r.stderr, /3 of 3 sessions failed \(first cause: server answered HTTP 503/);
+      assert.match(r.out, /sessions: 0 ok, 3 failed/);
+      oneLine(r.err, /3 of 3 sessions failed \(first cause: server answered HTTP 503/);
     } finally {
       await server.close();
     }

@@ -3,27 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { serveConfig } from '../../../src/cli/commands/serve.js';
 import { resolveConnection } from '../../../src/cli/commands/operator.js';
 import { writeServerInfo } from '../../../src/server/api/api-tokens.js';
+import { runCli } from '../../helpers/cli-process.js';
 import { TestDevice } from '../../helpers/dm-test-device.js';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
-
-const ENTRY = fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url));
-
-/** Runs the CLI as a child process (the test runner owns this process's stdout). */
-function cli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ out: string; err: string; code: number | null }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], { env: { ...process.env, OMADM_URL: '', OMADM_TOKEN: '', ...env } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('close', (code) => resolve({ out, err, code }));
-  });
-}
 
 describe('operator commands', () => {
   let t: TestServer;
@@ -35,40 +20,40 @@ describe('operator commands', () => {
   after(() => t.close());
 
   it('registers and lists devices', async () => {
-    const add = await cli(['device-add', 'cli-dev', '--password', 'pw', '--server-id', 'omadm', '--server-password', 'spw', ...conn]);
+    const add = await runCli(['device-add', 'cli-dev', '--password', 'pw', '--server-id', 'omadm', '--server-password', 'spw', ...conn]);
     assert.equal(add.code, 0, add.err);
     assert.equal(add.out, 'registered cli-dev\n');
-    const list = await cli(['devices'], { OMADM_URL: t.url, OMADM_TOKEN: t.token });
+    const list = await runCli(['devices'], { env: { OMADM_URL: t.url, OMADM_TOKEN: t.token } });
     assert.match(list.out, /^cli-dev .*never connected/m);
-    const json = await cli(['devices', '--json', ...conn]);
+    const json = await runCli(['devices', '--json', ...conn]);
     assert.equal((JSON.parse(json.out) as { items: { id: string }[] }).items[0]?.id, 'cli-dev');
   });
 
   it('queues a Get, waits for the device to answer and prints the result', async () => {
     const dev = new TestDevice({ url: t.dmUrl, devId: 'cli-dev', auth: 'md5', password: 'pw', serverId: 'omadm', serverPassword: 'spw' });
     dev.tree.set('./DevDetail/FwV', { data: '3.1' });
-    const pending = cli(['get', 'cli-dev', './DevDetail/FwV', '--wait', '20', ...conn]);
+    const pending = runCli(['get', 'cli-dev', './DevDetail/FwV', '--wait', '20', ...conn]);
     for (let i = 0; i < 100 && (await t.server.queue.list({ state: 'queued' })).items.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
     await dev.runSession();
     const r = await pending;
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /Get done status 200\n {2}\.\/DevDetail\/FwV = 3\.1/);
-    const jobs = await cli(['jobs', 'cli-dev', ...conn]);
+    const jobs = await runCli(['jobs', 'cli-dev', ...conn]);
     assert.match(jobs.out, /Get done/);
-    const rep = await cli(['replace', 'cli-dev', './X', '5', '--format', 'int', ...conn]);
+    const rep = await runCli(['replace', 'cli-dev', './X', '5', '--format', 'int', ...conn]);
     assert.match(rep.out, /Replace queued/);
-    const ex = await cli(['exec', 'cli-dev', './FUMO/1/Update', '--correlator', 'abc', '--json', ...conn]);
+    const ex = await runCli(['exec', 'cli-dev', './FUMO/1/Update', '--correlator', 'abc', '--json', ...conn]);
     assert.equal((JSON.parse(ex.out) as { correlator: string }).correlator, 'abc');
   });
 
   it('fails with one clear error line for API errors and unreachable servers', async () => {
-    const missing = await cli(['wake', 'nobody', ...conn]);
+    const missing = await runCli(['wake', 'nobody', ...conn]);
     assert.equal(missing.code, 1);
     assert.match(missing.err, /^omadm: .*ERR_REGISTRY_DEVICE_NOT_FOUND.*\n$/);
-    const down = await cli(['devices', '--url', 'http://127.0.0.1:1', '--token', 'x']);
+    const down = await runCli(['devices', '--url', 'http://127.0.0.1:1', '--token', 'x']);
     assert.equal(down.code, 1);
     assert.match(down.err, /cannot reach http:\/\/127\.0\.0\.1:1/);
-    const badToken = await cli(['devices', '--url', t.url, '--token', 'omadm_wrong']);
+    const badToken = await runCli(['devices', '--url', t.url, '--token', 'omadm_wrong']);
     assert.match(badToken.err, /ERR_API_UNAUTHORIZED/);
     assert.equal(badToken.err.split('\n').filter(Boolean).length, 1, 'one line');
   });
