@@ -11,7 +11,7 @@ import { ErrorCode, StoreError } from '../../core/errors.js';
 import type { EventLog } from '../events/event-log.js';
 import { pooledRandomBytes } from '../random-pool.js';
 import type {
-  AuthFailureReason, ClientAuthType, ClientCredential, Clock, CredentialAcceptance, DevInfoValues, DeviceAuthContext, DeviceId, DevicePatch,
+  AuthFailureReason, ClientAuthType, ClientCredential, Clock, CredentialAcceptance, DevInfoValues, DeviceAuthContext, DeviceId, DevicePatch, DeviceReport,
   DeviceRecord, MessageEncoding, Page, PageQuery, ProtocolVersion, PushAddress, SessionId, SessionOutcome, StoreScope,
   StoredItem, TreeNodeRecord, TreeValueSource,
 } from '../store/store.js';
@@ -246,12 +246,12 @@ export class DeviceRegistry {
       if (value !== undefined) items.push({ uri: `./DevInfo/${name}`, data: value, format: 'chr' });
     }
     await this.#store.transaction(async (tx) => {
-      const patch: DevicePatch = {
+      const report: DeviceReport = {
         devInfo: info.devInfo,
         ...(info.protocolVersion ? { protocolVersion: info.protocolVersion } : {}),
         ...(info.encoding ? { encoding: info.encoding } : {}),
       };
-      if (!(await tx.devices.update(id, patch, at))) throw notFound(id);
+      if (!(await tx.devices.mergeReported(id, report, at))) throw notFound(id);
       if (items.length > 0) await tx.tree.upsert(id, items.map((i) => ({ ...i, source: 'devinfo' as const, at })));
     });
   }

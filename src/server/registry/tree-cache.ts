@@ -40,7 +40,7 @@ export async function cacheNodes(
   }
   if (nodes.length > 0) await scope.tree.upsert(deviceId, nodes);
   if (touchedInfo || touchedDetail) {
-    await scope.devices.update(
+    await scope.devices.mergeReported(
       deviceId,
       {
         ...(touchedInfo ? { devInfo } : {}),

@@ -172,6 +172,12 @@ export interface DevicePatch {
   readonly pushAddress?: PushAddress | null;
 }
 
+/** What a device reported about itself, merged into its row by {@link DeviceStore.mergeReported}. */
+export type DeviceReport = Pick<DevicePatch, 'devInfo' | 'devDetail'> & {
+  readonly protocolVersion?: ProtocolVersion;
+  readonly encoding?: MessageEncoding;
+};
+
 /** One use of a verified client credential, for {@link DeviceStore.acceptCredential}. */
 export interface CredentialUse {
   /** The nonce the credential was computed with (decoded bytes). */
@@ -201,6 +207,11 @@ export interface DeviceStore {
   listGroupMembers(group: string): Promise<DeviceId[]>;
   /** Applies a patch; `undefined` when the device does not exist. */
   update(id: DeviceId, patch: DevicePatch, at: number): Promise<DeviceRecord | undefined>;
+  /**
+   * Merges what the device reported (DevInfo / DevDetail leaves, protocol version, encoding) into
+   * its row in one write, without reading it back (the session hot path); false when absent.
+   */
+  mergeReported(id: DeviceId, report: DeviceReport, at: number): Promise<boolean>;
   /** Deletes a device with its credentials, tree cache and jobs; false when absent. */
   remove(id: DeviceId): Promise<boolean>;
   /** Replaces (or with `null` removes) the client credential; false when the device is absent. */

@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import { ErrorCode, StoreError } from '../../../core/errors.js';
 import type {
-  ClientCredential, CredentialAcceptance, CredentialUse, DeviceAuthContext, DeviceId, DevicePatch, DeviceRecord, DeviceStore, NewDeviceRecord, Page, PageQuery,
+  ClientCredential, CredentialAcceptance, CredentialUse, DeviceAuthContext, DeviceId, DevicePatch, DeviceRecord, DeviceReport, DeviceStore, NewDeviceRecord, Page, PageQuery,
   ServerCredential, SessionOutcome,
 } from '../store.js';
 import { blobToBytes, bytesToBlob, clampLimit, decodeCursor, encodeCursor, isConstraint, parseJson, type SyncOf } from './sqlite-util.js';
@@ -44,6 +44,7 @@ export class SqliteDeviceStore implements SyncOf<DeviceStore> {
   readonly #deleteGroups: Database.Statement;
   readonly #get: Database.Statement<[string], unknown[]>;
   readonly #update: Database.Statement;
+  readonly #mergeReported: Database.Statement;
   readonly #remove: Database.Statement;
   readonly #members: Database.Statement<[string], string>;
   readonly #setClient: Database.Statement;
@@ -69,6 +70,12 @@ export class SqliteDeviceStore implements SyncOf<DeviceStore> {
     this.#get = db.prepare<[string], unknown[]>(`SELECT ${COLUMNS} FROM devices WHERE id = ?`).raw();
     this.#update = db.prepare(`UPDATE devices SET dev_info = @dev_info, dev_detail = @dev_detail, protocol_version = @protocol_version,
       encoding = @encoding, groups = @groups, tags = @tags, push_address = @push_address, updated_at = @updated_at WHERE id = @id`);
+    // json_patch merges the reported leaves into the stored object (RFC 7396; values are strings, never null).
+    this.#mergeReported = db.prepare(`UPDATE devices SET
+      dev_info = CASE WHEN @dev_info IS NULL THEN dev_info ELSE json_patch(dev_info, @dev_info) END,
+      dev_detail = CASE WHEN @dev_detail IS NULL THEN dev_detail ELSE json_patch(dev_detail, @dev_detail) END,
+      protocol_version = coalesce(@protocol_version, protocol_version), encoding = coalesce(@encoding, encoding),
+      updated_at = @updated_at WHERE id = @id`);
     this.#remove = db.prepare('DELETE FROM devices WHERE id = ?');
     this.#members = db.prepare<[string], string>('SELECT device_id FROM device_groups WHERE grp = ? ORDER BY device_id').pluck();
     this.#setClient = db.prepare(`UPDATE devices SET client_username = ?, client_auth_type = ?, client_secret_kind = ?, client_secret = ?,
@@ -203,6 +210,17 @@ export class SqliteDeviceStore implements SyncOf<DeviceStore> {
     }
     // The row as written, without reading it back.
     return toDevice({ ...row, ...next } as DeviceRow);
+  }
+
+  mergeReported(id: DeviceId, report: DeviceReport, at: number): boolean {
+    return this.#mergeReported.run({
+      id,
+      dev_info: report.devInfo ? JSON.stringify(report.devInfo) : null,
+      dev_detail: report.devDetail ? JSON.stringify(report.devDetail) : null,
+      protocol_version: report.protocolVersion ?? null,
+      encoding: report.encoding ?? null,
+      updated_at: at,
+    }).changes > 0;
   }
 
   remove(id: DeviceId): boolean {

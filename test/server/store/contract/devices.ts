@@ -120,6 +120,21 @@ export function deviceContract(factory: StoreFactory): void {
       assert.equal(await store.devices.update(deviceId('IMEI:none'), {}, 1), undefined);
     });
 
+    it('merges what a device reported without touching the rest', async () => {
+      await store.devices.insert({ id, createdAt: 1, devInfo: { man: 'A', mod: 'old' }, devDetail: { HwV: '1' }, groups: ['g1'], tags: { t: 'v' }, encoding: 'xml' });
+      assert.equal(await store.devices.mergeReported(id, { devInfo: { mod: 'M', lang: 'en' }, protocolVersion: '1.1' }, 5), true);
+      assert.equal(await store.devices.mergeReported(id, { devDetail: { FwV: '2', 'Ext/Conf': 'x' }, encoding: 'wbxml' }, 6), true);
+      const d = await store.devices.get(id);
+      assert.deepEqual(d?.devInfo, { man: 'A', mod: 'M', lang: 'en' });
+      assert.deepEqual(d?.devDetail, { HwV: '1', FwV: '2', 'Ext/Conf': 'x' });
+      assert.equal(d?.protocolVersion, '1.1');
+      assert.equal(d?.encoding, 'wbxml');
+      assert.deepEqual(d?.groups, ['g1']);
+      assert.deepEqual(d?.tags, { t: 'v' });
+      assert.equal(d?.updatedAt, 6);
+      assert.equal(await store.devices.mergeReported(deviceId('IMEI:none'), { devInfo: { man: 'X' } }, 7), false);
+    });
+
     it('removes a device with its tree cache, jobs and group membership', async () => {
       await store.devices.insert({ id, createdAt: 1, groups: ['g'] });
       await store.tree.upsert(id, [{ uri: './A', data: '1', source: 'get', at: 1 }]);
