@@ -8,7 +8,8 @@
 import { deviceId } from '../server/store/store.js';
 import type { DmServer } from '../server/create-server.js';
 import { describeReport } from '../client/simulator/device-simulator.js';
-import { defaultFleetProfile, deviceProfileFor, type FleetProfile } from '../client/simulator/fleet-profile.js';
+import type { DeviceProfile } from '../client/mo/standard-tree.js';
+import { defaultFleetProfile, deviceProfileFor } from '../client/simulator/fleet-profile.js';
 import { FleetSimulator, type FleetListener } from '../client/simulator/fleet-simulator.js';
 import { HttpTransport } from '../client/transport/http-transport.js';
 
@@ -26,7 +27,8 @@ export async function startDemoFleet(server: DmServer, count: number, out: NodeJ
   const profile = defaultFleetProfile();
   const transport = new HttpTransport({});
   const fleet = new FleetSimulator({ serverUrl: dmUrl, count, profile, transport });
-  const ids = Array.from({ length: count }, (_, n) => deviceProfileFor(profile, n, dmUrl).devId);
+  const devices = Array.from({ length: count }, (_, n) => deviceProfileFor(profile, n, dmUrl));
+  const ids = devices.map((d) => d.devId);
   let listener: FleetListener | undefined;
   try {
     listener = await fleet.listen({
@@ -38,7 +40,7 @@ export async function startDemoFleet(server: DmServer, count: number, out: NodeJ
     out.write(`demo fleet: cannot listen for Package 0 (${(err as Error).message}); devices only check in\n`);
   }
   try {
-    await registerDemoDevices(server, { count, profile, dmUrl, ports: listener?.ports });
+    await registerDemoDevices(server, devices, listener?.ports);
   } catch (err) {
     await listener?.close();
     throw err;
@@ -56,16 +58,15 @@ export async function startDemoFleet(server: DmServer, count: number, out: NodeJ
 }
 
 /**
- * Registers `count` demo devices with their push address, UDP port `ports[n]` on loopback (none
+ * Registers the demo devices with their push address, UDP port `ports[n]` on loopback (none
  * without `ports`); devices kept from an earlier run get this run's address.
  */
-async function registerDemoDevices(server: DmServer, o: { count: number; profile: FleetProfile; dmUrl: string; ports: readonly number[] | undefined }): Promise<void> {
-  for (let n = 0; n < o.count; n++) {
-    const p = deviceProfileFor(o.profile, n, o.dmUrl);
+async function registerDemoDevices(server: DmServer, devices: readonly DeviceProfile[], ports: readonly number[] | undefined): Promise<void> {
+  for (const [n, p] of devices.entries()) {
     const account = p.accounts[0];
     if (!account) continue;
     const id = deviceId(p.devId);
-    const port = o.ports?.[n];
+    const port = ports?.[n];
     const pushAddress = port === undefined ? undefined : { type: 'udp' as const, host: DEMO_PUSH_HOST, port };
     if (await server.registry.get(id)) {
       // The ports change at every start; a stale one would swallow the wake.
