@@ -85,7 +85,10 @@ export async function createServer(opts: CreateServerOptions): Promise<DmServer>
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? pino({ level: cfg.logLevel });
   const ownStore = opts.store === undefined;
-  const store = opts.store ?? SqliteStore.open({ path: cfg.db });
+  const store = opts.store ?? SqliteStore.open({
+    path: cfg.db, checkpoint: 'background',
+    onCheckpointError: (err) => logger.warn({ err }, 'background WAL checkpoints stopped; SQLite checkpoints inline from now on'),
+  });
   const ownerId = `${cfg.nodeId}-${randomBytes(6).toString('hex')}`;
 
   const events = new EventLog({ store, clock, onListenerError: (err) => logger.warn({ err }, 'event listener failed') });

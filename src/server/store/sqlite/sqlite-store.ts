@@ -24,6 +24,7 @@ import { SqliteEventStore } from './sqlite-events.js';
 import { SqliteJobStore } from './sqlite-jobs.js';
 import { SqliteSessionStore } from './sqlite-sessions.js';
 import { SqliteTreeCacheStore } from './sqlite-tree.js';
+import { BackgroundCheckpointer, FALLBACK_AUTOCHECKPOINT_PAGES } from './background-checkpointer.js';
 import { GroupCommit } from './group-commit.js';
 import { asyncFacade, type Exec } from './sqlite-util.js';
 
@@ -41,6 +42,14 @@ export interface SqliteStoreOptions {
   readonly now?: () => number;
   /** Most logical transactions sharing one COMMIT (group commit); default 256. */
   readonly maxBatch?: number;
+  /**
+   * `inline` (default): SQLite checkpoints the WAL inside the COMMIT that crosses 1,000 pages.
+   * `background`: a worker thread checkpoints it (background-checkpointer.ts), so COMMITs on the
+   * caller's thread only append to the WAL; what the server uses. Ignored for `:memory:`.
+   */
+  readonly checkpoint?: 'inline' | 'background';
+  /** Told when the background checkpointer fails (the inline fallback then takes over). */
+  readonly onCheckpointError?: (err: Error) => void;
 }
 
 interface Cores {
@@ -66,10 +75,12 @@ export class SqliteStore implements ServerStore {
   readonly #db: Database.Database;
   readonly #cores: Cores;
   readonly #group: GroupCommit;
+  readonly #checkpointer: BackgroundCheckpointer | undefined;
   #closed = false;
 
-  private constructor(db: Database.Database, opts: { readonly maxBatch?: number }) {
+  private constructor(db: Database.Database, opts: { readonly maxBatch?: number }, checkpointer: BackgroundCheckpointer | undefined) {
     this.#db = db;
+    this.#checkpointer = checkpointer;
     const cores: Cores = {
       devices: new SqliteDeviceStore(db),
       tree: new SqliteTreeCacheStore(db),
@@ -115,7 +126,14 @@ export class SqliteStore implements ServerStore {
       db.pragma('cache_size = -65536');
       db.pragma('mmap_size = 268435456');
       migrate(db, opts.migrations ?? SQLITE_MIGRATIONS, opts.now ?? Date.now);
-      return new SqliteStore(db, opts.maxBatch === undefined ? {} : { maxBatch: opts.maxBatch });
+      let checkpointer: BackgroundCheckpointer | undefined;
+      if (opts.checkpoint === 'background' && !db.memory) {
+        db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+        checkpointer = BackgroundCheckpointer.start({
+          path: db.name, busyTimeoutMs: opts.busyTimeoutMs ?? 5000, ...(opts.onCheckpointError ? { onError: opts.onCheckpointError } : {}),
+        });
+      }
+      return new SqliteStore(db, opts.maxBatch === undefined ? {} : { maxBatch: opts.maxBatch }, checkpointer);
     } catch (err) {
       db.close();
       if (err instanceof StoreError) throw err;
@@ -143,6 +161,8 @@ export class SqliteStore implements ServerStore {
     if (this.#closed) return;
     this.#closed = true;
     await this.#group.idle();
+    // The worker's connection goes first, so that closing the last one checkpoints and removes the WAL.
+    await this.#checkpointer?.stop();
     this.#db.close();
   }
 }

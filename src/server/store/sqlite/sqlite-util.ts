@@ -13,17 +13,28 @@ export type Exec = <T>(fn: () => T) => Promise<T>;
  */
 export function asyncFacade<I extends object>(core: object, exec: Exec): I {
   const out: Record<string, unknown> = {};
-  let proto: object | null = Object.getPrototypeOf(core) as object | null;
-  while (proto && proto !== Object.prototype) {
-    for (const name of Object.getOwnPropertyNames(proto)) {
-      if (name === 'constructor' || name in out) continue;
-      const fn = (core as Record<string, unknown>)[name];
-      if (typeof fn !== 'function') continue;
-      out[name] = (...args: unknown[]) => exec(() => (fn as (...a: unknown[]) => unknown).apply(core, args));
-    }
-    proto = Object.getPrototypeOf(proto) as object | null;
+  for (const name of methodNames(core)) {
+    const fn = (core as Record<string, (...a: unknown[]) => unknown>)[name] as (...a: unknown[]) => unknown;
+    out[name] = (...args: unknown[]) => exec(() => fn.apply(core, args));
   }
   return out as I;
+}
+
+// Facades are built for every logical transaction: walk each repository class's prototypes once.
+const METHOD_NAMES = new WeakMap<object, readonly string[]>();
+
+function methodNames(core: object): readonly string[] {
+  const first = Object.getPrototypeOf(core) as object | null;
+  const cached = first ? METHOD_NAMES.get(first) : undefined;
+  if (cached) return cached;
+  const names: string[] = [];
+  for (let proto = first; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (name !== 'constructor' && !names.includes(name) && typeof (core as Record<string, unknown>)[name] === 'function') names.push(name);
+    }
+  }
+  if (first) METHOD_NAMES.set(first, names);
+  return names;
 }
 
 /** Page size: default 100, clamped to 1..1000. */

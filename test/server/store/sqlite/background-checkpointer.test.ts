@@ -1,0 +1,83 @@
+/** Background WAL checkpoints: the server's COMMITs only append; a worker copies pages into the file. */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { SqliteStore } from '../../../../src/server/store/sqlite/sqlite-store.js';
+import { deviceId } from '../../../../src/server/store/store.js';
+
+/** About 300 KB of device rows (~75 WAL pages), far below SQLite's own 1,000-page checkpoint. */
+async function writeBurst(store: SqliteStore, burst: number): Promise<void> {
+  const detail = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`Ext/Key${i}`, 'x'.repeat(40)]));
+  await store.transaction(async (tx) => {
+    for (let i = 0; i < 250; i++) await tx.devices.insert({ id: deviceId(`IMEI:${burst}-${i}`), devDetail: detail, createdAt: 1 });
+  });
+}
+
+/** Waits until `check` holds (the worker's 100 ms timer), failing after `ms`. */
+async function eventually(check: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not reached');
+    await sleep(25);
+  }
+}
+
+describe('background WAL checkpoints', () => {
+  let dir: string;
+  let path: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'omadm-ckpt-'));
+    path = join(dir, 'store.db');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('copies committed pages into the database file without the writer checkpointing', async () => {
+    const store = SqliteStore.open({ path, checkpoint: 'background' });
+    const before = statSync(path).size;
+    await writeBurst(store, 0);
+    await eventually(() => statSync(path).size > before + 200_000);
+    await store.close();
+  });
+
+  it('leaves the pages in the WAL when checkpoints are inline and the WAL is small', async () => {
+    const store = SqliteStore.open({ path });
+    const before = statSync(path).size;
+    await writeBurst(store, 0);
+    await sleep(400);
+    assert.equal(statSync(path).size, before);
+    assert.ok(statSync(`${path}-wal`).size > 200_000);
+    await store.close();
+  });
+
+  it('keeps the WAL to about one burst: each checkpoint lets the next write start it over', async () => {
+    const store = SqliteStore.open({ path, checkpoint: 'background' });
+    for (let burst = 0; burst < 5; burst++) {
+      await writeBurst(store, burst);
+      const fileSize = statSync(path).size;
+      await eventually(() => statSync(path).size > fileSize);
+    }
+    // Five bursts appended to one WAL would be over 1.5 MB.
+    assert.ok(statSync(`${path}-wal`).size < 800_000, `WAL is ${statSync(`${path}-wal`).size} bytes`);
+    await store.close();
+  });
+
+  it('closes cleanly: the last connection removes the WAL and every row is in the file', async () => {
+    const store = SqliteStore.open({ path, checkpoint: 'background' });
+    await writeBurst(store, 0);
+    await store.close();
+    assert.equal(existsSync(`${path}-wal`), false);
+    const db = new Database(path, { readonly: true });
+    assert.equal(db.prepare('SELECT count(*) FROM devices').pluck().get(), 250);
+    db.close();
+  });
+
+  it('is not started for an in-memory database', async () => {
+    const store = SqliteStore.open({ path: ':memory:', checkpoint: 'background' });
+    await writeBurst(store, 0);
+    await store.close();
+  });
+});
