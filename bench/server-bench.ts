@@ -5,7 +5,8 @@
  * Package 1 → Package 2 (Get + Replace) → Package 3 (Statuses + Results) → Package 4 (Final).
  * Also measures a bare node:http server answering a fixed 1.5 KB body, in the same run (before and
  * after), as a ceiling for this machine, and prints what a DM round trip costs relative to it (the
- * target's yardstick), the server thread's CPU per session and how busy it was.
+ * target's yardstick), the server thread's CPU per session and how busy it was, and what a
+ * round trip costs when the server only decodes and encodes (the protocol's floor).
  *
  * The device side (encoding, decoding, undici HTTP client) runs in a worker_thread so that server and
  * client each get a core, as they would on separate machines; the bare-HTTP ceiling is measured
@@ -181,6 +182,48 @@ async function bareHttp(requests: number): Promise<number> {
   return requests / elapsed;
 }
 
+/**
+ * Floors under the 3x budget, on the same machine and load generator: a node:http server with no
+ * session, authentication or store that either decodes each DM message and encodes a reply of
+ * the shape a real server sends (SyncHdr and a Status per command), or — `devices-only` — answers
+ * every message with the same prebuilt reply, leaving only the simulated devices' own work
+ * (encode, MD5 digest, decode) on top of a bare round trip.
+ */
+async function protocolFloor(devices: readonly BenchDevice[], mode: 'codec' | 'devices-only'): Promise<number> {
+  const replyTo = (header: SyncHdr, commands: readonly Command[]): Uint8Array => {
+    const statuses: Command[] = [{ kind: 'Status', cmdId: 1, msgRef: header.msgId, cmdRef: 0, cmd: 'SyncHdr', data: 212 }];
+    for (const c of commands) {
+      if (c.kind !== 'Status') statuses.push({ kind: 'Status', cmdId: statuses.length + 1, msgRef: header.msgId, cmdRef: c.cmdId ?? 0, cmd: c.kind, data: 200 });
+    }
+    return encodeMessage({
+      header: { verDtd: header.verDtd, verProto: header.verProto, sessionId: header.sessionId, msgId: header.msgId, target: header.source, source: header.target },
+      body: { commands: statuses, final: true },
+    }, 'xml');
+  };
+  const prebuilt = replyTo(
+    { verDtd: '1.2', verProto: 'DM/1.2', sessionId: '1', msgId: 1, target: { locUri: 'bench-0' }, source: { locUri: 'http://127.0.0.1/dm' } },
+    [{ kind: 'Alert', cmdId: 1, data: 1201, items: [] }, { kind: 'Replace', cmdId: 2, items: [] }],
+  );
+  const srv = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      let reply = prebuilt;
+      if (mode === 'codec') {
+        const { header, body } = decodeMessage(new Uint8Array(Buffer.concat(chunks))).message;
+        reply = replyTo(header, body.commands);
+      }
+      res.writeHead(200, { 'content-type': 'application/vnd.syncml.dm+xml', 'content-length': reply.byteLength }).end(reply);
+    });
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const addr = srv.address();
+  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/dm`;
+  const { messages, elapsed } = await inWorker({ kind: 'sessions', dmUrl: url, devices });
+  await new Promise<void>((r) => srv.close(() => r()));
+  return messages / elapsed;
+}
+
 async function main(): Promise<void> {
   // The ceiling is measured before and after the DM run (on a shared machine it drifts), after a
   // warm-up pass so that neither measurement includes the JIT compiling node:http.
@@ -253,6 +296,8 @@ async function main(): Promise<void> {
   await server.close();
   const bareAfter = await bareHttp(Math.max(5000, SESSIONS * 4));
   const bare = (bareBefore + bareAfter) / 2;
+  const codecFloor = await protocolFloor(devices, 'codec');
+  const devicesFloor = await protocolFloor(devices, 'devices-only');
   rmSync(dir, { recursive: true, force: true });
 
   const line = (k: string, v: string): void => void process.stdout.write(`${k.padEnd(34)} ${v}\n`);
@@ -268,6 +313,8 @@ async function main(): Promise<void> {
   // The issue's yardstick, independent of how fast this machine is today: a DM round trip may cost
   // at most 3x a bare HTTP round trip (3,000 sessions/s on the reference machine).
   line('DM round trip vs bare HTTP', `${(bare / (messages / elapsed)).toFixed(1)}x the cost (target <= 3x)`);
+  line('floor: devices only vs bare HTTP', `${(bare / devicesFloor).toFixed(1)}x (server answers one prebuilt reply)`);
+  line('floor: codec only vs bare HTTP', `${(bare / codecFloor).toFixed(1)}x (server decodes + encodes; no session, auth, store)`);
   // CPU time: less disturbed than wall time when a neighbour on a shared machine takes the core.
   if (serverCpuPerSession !== undefined) line('server thread CPU per session', `${serverCpuPerSession.toFixed(0)} µs`);
   line('server thread busy / process CPU', `${(serverBusy * 100).toFixed(0)} % / ${cores.toFixed(2)} cores of ${availableParallelism()}`);

@@ -34,11 +34,19 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { timeout: workerData.busyTimeoutMs, fileMustExist: true });
-const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
-const timer = setInterval(() => checkpoint.run(), workerData.intervalMs);
+const statement = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+// Another process's checkpoint or recovery holding the file is transient: try again next time.
+const checkpoint = () => {
+  try {
+    statement.run();
+  } catch (err) {
+    if (err.code !== 'SQLITE_BUSY' && err.code !== 'SQLITE_LOCKED') throw err;
+  }
+};
+const timer = setInterval(checkpoint, workerData.intervalMs);
 parentPort.on('message', () => {
   clearInterval(timer);
-  checkpoint.run();
+  checkpoint();
   db.close();
   parentPort.close();
 });

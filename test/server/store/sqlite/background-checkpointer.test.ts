@@ -75,6 +75,20 @@ describe('background WAL checkpoints', () => {
     db.close();
   });
 
+  it('lets two stores on one file (two server processes) both checkpoint in the background', async () => {
+    const a = SqliteStore.open({ path, checkpoint: 'background' });
+    const b = SqliteStore.open({ path, checkpoint: 'background' });
+    for (let burst = 0; burst < 4; burst++) {
+      await writeBurst(burst % 2 === 0 ? a : b, burst);
+      await sleep(150); // a checkpoint between bursts, by either worker
+    }
+    await a.close();
+    await b.close();
+    const db = new Database(path, { readonly: true });
+    assert.equal(db.prepare('SELECT count(*) FROM devices').pluck().get(), 1000);
+    db.close();
+  });
+
   it('is not started for an in-memory database', async () => {
     const store = SqliteStore.open({ path: ':memory:', checkpoint: 'background' });
     await writeBurst(store, 0);
