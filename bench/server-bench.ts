@@ -177,10 +177,16 @@ async function bareHttp(requests: number): Promise<number> {
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
   const addr = srv.address();
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;
+  const cpu0 = mainThreadCpuMs();
   const { elapsed } = await inWorker({ kind: 'bare', url, requests });
+  const cpu1 = mainThreadCpuMs();
   await new Promise<void>((r) => srv.close(() => r()));
+  if (cpu0 !== undefined && cpu1 !== undefined) bareServerCpuUs.push(((cpu1 - cpu0) * 1000) / requests);
   return requests / elapsed;
 }
+
+/** Server-thread CPU per bare request (µs), one entry per measured bare run. */
+const bareServerCpuUs: number[] = [];
 
 /**
  * Floors under the 3x budget, on the same machine and load generator: a node:http server with no
@@ -228,6 +234,7 @@ async function main(): Promise<void> {
   // The ceiling is measured before and after the DM run (on a shared machine it drifts), after a
   // warm-up pass so that neither measurement includes the JIT compiling node:http.
   await bareHttp(2000);
+  bareServerCpuUs.length = 0; // the warm-up pass includes JIT compilation
   const bareBefore = await bareHttp(Math.max(5000, SESSIONS * 4));
   const dir = mkdtempSync(join(tmpdir(), 'omadm-bench-'));
   const config = resolveConfig({ port: 0, db: join(dir, 'bench.db'), logLevel: 'silent', auth: { defaultServerPassword: 'spw' } });
@@ -316,7 +323,13 @@ async function main(): Promise<void> {
   line('floor: devices only vs bare HTTP', `${(bare / devicesFloor).toFixed(1)}x (server answers one prebuilt reply)`);
   line('floor: codec only vs bare HTTP', `${(bare / codecFloor).toFixed(1)}x (server decodes + encodes; no session, auth, store)`);
   // CPU time: less disturbed than wall time when a neighbour on a shared machine takes the core.
-  if (serverCpuPerSession !== undefined) line('server thread CPU per session', `${serverCpuPerSession.toFixed(0)} µs`);
+  if (serverCpuPerSession !== undefined) {
+    line('server thread CPU per session', `${serverCpuPerSession.toFixed(0)} µs`);
+    // The same yardstick in server CPU alone, free of the load generator sharing the cores.
+    const bareCpu = bareServerCpuUs.reduce((a, b) => a + b, 0) / Math.max(1, bareServerCpuUs.length);
+    const perRoundTrip = (serverCpuPerSession * SESSIONS) / messages;
+    if (bareCpu > 0) line('server CPU per round trip vs bare', `${perRoundTrip.toFixed(0)} µs vs ${bareCpu.toFixed(0)} µs: ${(perRoundTrip / bareCpu).toFixed(1)}x`);
+  }
   line('server thread busy / process CPU', `${(serverBusy * 100).toFixed(0)} % / ${cores.toFixed(2)} cores of ${availableParallelism()}`);
   await closePools();
 }
