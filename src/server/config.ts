@@ -98,6 +98,8 @@ export interface SessionConfig {
 export interface ApiConfig {
   /** Serve the REST API and /metrics. Default true. */
   readonly enabled: boolean;
+  /** Serve the web dashboard at /ui/ (it needs the REST API). Default true. */
+  readonly dashboard: boolean;
   /** File the admin token is written to at first start; default `<db>.token.json` beside the DB. */
   readonly tokenFile?: string;
 }
@@ -131,7 +133,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
     maxObjSize: 4 * 1024 * 1024,
     maxCommandsPerPackage: 50,
   },
-  api: { enabled: true },
+  api: { enabled: true, dashboard: true },
   webhooks: [],
   demo: 0,
 };
@@ -190,6 +192,7 @@ function validate(c: ServerConfig): void {
   if (!(c.session.idleTimeoutMs > 0)) bad('session.idleTimeoutMs must be > 0');
   if (c.tls && (!c.tls.certFile || !c.tls.keyFile)) bad('tls needs both certFile and keyFile');
   if (c.publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(c.publicUrl)) bad('publicUrl must be an http(s) URL');
+  if (typeof c.api.enabled !== 'boolean' || typeof c.api.dashboard !== 'boolean') bad('api.enabled and api.dashboard must be true or false');
   if (!Array.isArray(c.webhooks)) bad('webhooks must be an array');
   for (const w of c.webhooks) if (!/^https?:\/\//.test(w.url)) bad(`webhook url "${w.url}" is not http(s)`);
   if (!Number.isInteger(c.demo) || c.demo < 0) bad('demo must be a whole number ≥ 0');

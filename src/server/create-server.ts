@@ -24,6 +24,7 @@ import { ServerMetrics } from './metrics/server-metrics.js';
 import { SessionManager } from './session/session-manager.js';
 import { SessionEngine } from './session/session-engine.js';
 import { dmEndpoint } from './http/dm-endpoint.js';
+import { builtDashboardDir, registerDashboard } from './http/dashboard.js';
 import { restApi } from './api/rest-api.js';
 import { TokenVerifier, readServerInfo, serverInfoPath, writeServerInfo } from './api/api-tokens.js';
 import { ApiTokenRegistry } from './registry/api-token-registry.js';
@@ -34,6 +35,8 @@ import { BootstrapService } from './bootstrap/bootstrap-service.js';
 /** Options of {@link createServer}. */
 export interface CreateServerOptions {
   readonly config: ServerConfig;
+  /** Directory of the built dashboard; default `dist/web` of this package (see http/dashboard.ts). */
+  readonly dashboardDir?: string;
   /** A store to use instead of opening `config.db` with SQLite (it is not closed by the server). */
   readonly store?: ServerStore;
   readonly clock?: Clock;
@@ -151,6 +154,7 @@ export async function createServer(opts: CreateServerOptions): Promise<DmServer>
     await app.register(restApi, {
       registry, queue, events, notifications, sessions, metrics, tokens, clock, fumo, bootstrap, nodeId: cfg.nodeId, defaultAuthType: cfg.auth.defaultClientAuth,
     });
+    if (cfg.api.dashboard) await registerDashboard(app, { dir: opts.dashboardDir ?? builtDashboardDir() });
   }
   const webhooks = new WebhookDispatcher({ hooks: cfg.webhooks, events, logger, ...(opts.webhookFetch ? { fetch: opts.webhookFetch } : {}) });
 

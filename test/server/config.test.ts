@@ -16,6 +16,8 @@ describe('resolveConfig', () => {
     assert.throws(() => resolveConfig({ port: 70000 }), { code: 'ERR_CONFIG_INVALID' });
     assert.throws(() => resolveConfig({ nodeId: 'a/b' }), /nodeId/);
     assert.throws(() => resolveConfig({ auth: { unknownDevices: 'auto-register' } }), /bootstrapSecret/);
+    assert.throws(() => resolveConfig({ api: { dashboard: 'yes' as unknown as boolean } }), /api.dashboard/);
+    assert.equal(resolveConfig({ api: { dashboard: false } }).api.enabled, true);
     assert.throws(() => resolveConfig({ session: { maxMsgSize: 100 } }), /maxMsgSize/);
     assert.throws(() => resolveConfig({ webhooks: [{ url: 'ftp://x' }] }), /webhook/);
   });

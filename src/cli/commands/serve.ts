@@ -86,6 +86,9 @@ export function registerServerCommands(program: Command, hooks: ServeHooks = {})
       if (server.adminTokenCreated && server.adminToken !== undefined) {
         process.stdout.write(`admin API token (shown once${infoFile ? `; saved to ${infoFile}` : ''}): ${server.adminToken}\n`);
       }
+      if (config.api.enabled && config.api.dashboard) {
+        process.stdout.write(`dashboard: ${url}/ui/ (sign in with the admin API token${infoFile ? `, kept in ${infoFile}` : ''})\n`);
+      }
       let stopDemo: (() => Promise<void>) | undefined;
       if (config.demo > 0) {
         if (hooks.startDemo) stopDemo = await hooks.startDemo(server, config.demo);
