@@ -85,9 +85,10 @@ function start(api: ApiClient): void {
     const route = parseRoute(location.hash);
     const ctx: ViewContext = {
       api,
-      notify: (m, kind) => {
-        if (kind !== 'ok' && /unauthori[sz]ed|token/i.test(m)) return showLogin('The token is no longer accepted.');
-        notify(m, kind);
+      notify,
+      fail: (err) => {
+        if (err instanceof ApiError && err.status === 401) showLogin('The token is no longer accepted.');
+        else notify(err instanceof Error ? err.message : String(err));
       },
       onEvent: (l) => void listeners.push(l),
     };

@@ -67,7 +67,7 @@ export function deviceView(ctx: ViewContext, deviceId: string): HTMLElement {
     try {
       await fn();
     } catch (err) {
-      ctx.notify(err instanceof Error ? err.message : String(err));
+      ctx.fail(err);
     }
   };
 

@@ -35,7 +35,7 @@ export function devicesView(ctx: ViewContext, params: Readonly<Record<string, st
       cursor = page.nextCursor;
       render();
     } catch (err) {
-      ctx.notify(err instanceof Error ? err.message : String(err));
+      ctx.fail(err);
     }
   };
 

@@ -27,7 +27,7 @@ export function eventsView(ctx: ViewContext, params: Readonly<Record<string, str
     const seen = new Set(events.map((e) => e.id));
     events = [...events, ...page.items.filter((e) => !seen.has(e.id))].slice(0, SHOWN);
     render();
-  }, (err: unknown) => ctx.notify(err instanceof Error ? err.message : String(err)));
+  }, (err: unknown) => ctx.fail(err));
   ctx.onEvent((e) => {
     if (type !== undefined && e.type !== type) return;
     events = [e, ...events].slice(0, SHOWN);

@@ -20,7 +20,7 @@ export function jobTable(ctx: ViewContext, jobs: readonly JobDto[], opts: { read
       ? h('button', {
         type: 'button',
         class: 'small',
-        onclick: () => void ctx.api.cancelJob(j.id).then(opts.onChange, (err: unknown) => ctx.notify(err instanceof Error ? err.message : String(err))),
+        onclick: () => void ctx.api.cancelJob(j.id).then(opts.onChange, (err: unknown) => ctx.fail(err)),
       }, 'Cancel')
       : '',
   ]), 'No jobs.');
@@ -42,7 +42,7 @@ export function jobsView(ctx: ViewContext, params: Readonly<Record<string, strin
       replaceChildren(list, jobTable(ctx, shown, { showDevice: true, onChange: () => void load(false) }));
       more.hidden = cursor === undefined;
     } catch (err) {
-      ctx.notify(err instanceof Error ? err.message : String(err));
+      ctx.fail(err);
     }
   };
   state.addEventListener('change', () => void load(false));

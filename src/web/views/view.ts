@@ -7,8 +7,10 @@ export interface ViewContext {
   readonly api: ApiClient;
   /** Subscribes to the live event stream until the page changes. */
   onEvent(listener: (event: EventDto) => void): void;
-  /** Shows an error (or success) message at the top of the page. */
+  /** Shows a message at the top of the page (an error unless `kind` is `ok`). */
   notify(message: string, kind?: 'error' | 'ok'): void;
+  /** Reports a failed call: a refused token leads back to sign-in, anything else is shown. */
+  fail(err: unknown): void;
 }
 
 /** Calls `fn` at most once per `ms`, after the last call (refresh after a burst of events). */

@@ -53,6 +53,7 @@ describe('dashboard views', () => {
       api: new ApiClient(ts.url, ts.token),
       notes,
       notify: (message, kind = 'error') => void notes.push({ message, kind }),
+      fail: (err) => void notes.push({ message: err instanceof Error ? err.message : String(err), kind: 'error' }),
       onEvent: (l) => void listeners.push(l),
       emit: (e) => listeners.forEach((l) => l(e)),
     };
