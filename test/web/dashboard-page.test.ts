@@ -3,19 +3,11 @@
  * happy-dom (JavaScript enabled), signing in with the admin token and opening a device.
  */
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { Browser, type BrowserPage } from 'happy-dom';
 import { addDevice, startTestServer, type TestServer } from '../helpers/test-server.js';
+import { until } from '../helpers/until.js';
 
-async function until<T>(check: () => T | null | undefined | false, what: string): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const v = check();
-    if (v) return v;
-    await sleep(10);
-  }
-  throw new Error(`page never showed ${what}`);
-}
 
 describe('dashboard page', () => {
   let ts: TestServer;

@@ -15,18 +15,10 @@ import { eventsView } from '../../../src/web/views/events-view.js';
 import { jobsView } from '../../../src/web/views/jobs-view.js';
 import type { ViewContext } from '../../../src/web/views/view.js';
 import { addDevice, startTestServer, type TestServer } from '../../helpers/test-server.js';
+import { until } from '../../helpers/until.js';
 
 const HOSTILE = '<img src=x onerror="globalThis.pwned=1">';
 
-/** Waits until `check` finds something in the rendered view. */
-async function until<T>(check: () => T | null | undefined | false, what: string): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const v = check();
-    if (v) return v;
-    await sleep(10);
-  }
-  throw new Error(`view never showed ${what}`);
-}
 
 describe('dashboard views', () => {
   let ts: TestServer;

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../../../../src/server/store/sqlite/sqlite-store.js';
 import { deviceId } from '../../../../src/server/store/store.js';
+import { until } from '../../../helpers/until.js';
 
 /** About 300 KB of device rows (~75 WAL pages), far below SQLite's own 1,000-page checkpoint. */
 async function writeBurst(store: SqliteStore, burst: number): Promise<void> {
@@ -17,14 +18,6 @@ async function writeBurst(store: SqliteStore, burst: number): Promise<void> {
   });
 }
 
-/** Waits until `check` holds (the worker's 100 ms timer), failing after `ms`. */
-async function eventually(check: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await sleep(25);
-  }
-}
 
 describe('background WAL checkpoints', () => {
   let dir: string;
@@ -39,7 +32,7 @@ describe('background WAL checkpoints', () => {
     const store = SqliteStore.open({ path, checkpoint: 'background' });
     const before = statSync(path).size;
     await writeBurst(store, 0);
-    await eventually(() => statSync(path).size > before + 200_000);
+    await until(() => statSync(path).size > before + 200_000, 'the checkpoint', 5000);
     await store.close();
   });
 
@@ -58,7 +51,7 @@ describe('background WAL checkpoints', () => {
     for (let burst = 0; burst < 5; burst++) {
       await writeBurst(store, burst);
       const fileSize = statSync(path).size;
-      await eventually(() => statSync(path).size > fileSize);
+      await until(() => statSync(path).size > fileSize, 'the checkpoint', 5000);
     }
     // Five bursts appended to one WAL would be over 1.5 MB.
     assert.ok(statSync(`${path}-wal`).size < 800_000, `WAL is ${statSync(`${path}-wal`).size} bytes`);
