@@ -26,6 +26,16 @@ export interface BackgroundCheckpointerOptions {
   readonly busyTimeoutMs: number;
   /** Told when the worker fails (the server's fallback checkpoint then takes over). */
   readonly onError?: (err: Error) => void;
+  /** Told after each checkpoint of a non-empty WAL (for diagnostics and tests). */
+  readonly onCheckpoint?: (result: CheckpointResult) => void;
+}
+
+/** What one `wal_checkpoint(PASSIVE)` reported. */
+export interface CheckpointResult {
+  /** Frames in the WAL. */
+  readonly walFrames: number;
+  /** Of those, frames now copied into the database file; all of them means the next write starts the WAL over. */
+  readonly checkpointedFrames: number;
 }
 
 // Plain JavaScript evaluated in the worker: no TypeScript loader is needed there, in development
@@ -38,13 +48,15 @@ const statement = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 // Another process's checkpoint or recovery holding the file is transient: try again next time.
 const checkpoint = () => {
   try {
-    statement.run();
+    const { log, checkpointed } = statement.get();
+    if (log > 0 && workerData.report) parentPort.postMessage({ walFrames: log, checkpointedFrames: checkpointed });
   } catch (err) {
     if (err.code !== 'SQLITE_BUSY' && err.code !== 'SQLITE_LOCKED') throw err;
   }
 };
 const timer = setInterval(checkpoint, workerData.intervalMs);
-parentPort.on('message', () => {
+parentPort.on('message', (message) => {
+  if (message !== 'stop') return;
   clearInterval(timer);
   checkpoint();
   db.close();
@@ -67,11 +79,13 @@ export class BackgroundCheckpointer {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { driver, path: opts.path, busyTimeoutMs: opts.busyTimeoutMs, intervalMs: opts.intervalMs ?? 100 },
+      workerData: { driver, path: opts.path, busyTimeoutMs: opts.busyTimeoutMs, intervalMs: opts.intervalMs ?? 100, report: opts.onCheckpoint !== undefined },
       // Its own small heap: it only holds one prepared statement.
       resourceLimits: { maxOldGenerationSizeMb: 16 },
     });
     worker.on('error', (err) => opts.onError?.(err));
+    const onCheckpoint = opts.onCheckpoint;
+    if (onCheckpoint) worker.on('message', (result: CheckpointResult) => onCheckpoint(result));
     worker.unref();
     return new BackgroundCheckpointer(worker);
   }

@@ -24,7 +24,7 @@ import { SqliteEventStore } from './sqlite-events.js';
 import { SqliteJobStore } from './sqlite-jobs.js';
 import { SqliteSessionStore } from './sqlite-sessions.js';
 import { SqliteTreeCacheStore } from './sqlite-tree.js';
-import { BackgroundCheckpointer, FALLBACK_AUTOCHECKPOINT_PAGES } from './background-checkpointer.js';
+import { BackgroundCheckpointer, FALLBACK_AUTOCHECKPOINT_PAGES, type CheckpointResult } from './background-checkpointer.js';
 import { GroupCommit } from './group-commit.js';
 import { asyncFacade, type Exec } from './sqlite-util.js';
 
@@ -50,6 +50,8 @@ export interface SqliteStoreOptions {
   readonly checkpoint?: 'inline' | 'background';
   /** Told when the background checkpointer fails (the inline fallback then takes over). */
   readonly onCheckpointError?: (err: Error) => void;
+  /** Told after each background checkpoint of a non-empty WAL. */
+  readonly onCheckpoint?: (result: CheckpointResult) => void;
 }
 
 interface Cores {
@@ -130,7 +132,9 @@ export class SqliteStore implements ServerStore {
       if (opts.checkpoint === 'background' && !db.memory) {
         db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
         checkpointer = BackgroundCheckpointer.start({
-          path: db.name, busyTimeoutMs: opts.busyTimeoutMs ?? 5000, ...(opts.onCheckpointError ? { onError: opts.onCheckpointError } : {}),
+          path: db.name, busyTimeoutMs: opts.busyTimeoutMs ?? 5000,
+          ...(opts.onCheckpointError ? { onError: opts.onCheckpointError } : {}),
+          ...(opts.onCheckpoint ? { onCheckpoint: opts.onCheckpoint } : {}),
         });
       }
       return new SqliteStore(db, opts.maxBatch === undefined ? {} : { maxBatch: opts.maxBatch }, checkpointer);
