@@ -3,8 +3,12 @@
  * talks to the REST API only). No DOM here, so it also runs (and is tested) under Node.
  */
 import type {
-  CreateJobDto, DeviceDto, ErrorResponseDto, EventDto, FanOutDto, HealthDto, JobDto, PageDto, TreeNodeDto, WakeDto,
+  CampaignDeviceDto, CampaignDto, CampaignStatusDto, CreateJobDto, DeviceDto, ErrorResponseDto, EventDto, FanOutDto, HealthDto, JobDto,
+  PageDto, TreeNodeDto, WakeDto,
 } from '../server/api/dto.js';
+
+/** What an operator can do to a FUMO campaign (`POST /api/campaigns/:id/<action>`). */
+export type CampaignAction = 'start' | 'pause' | 'resume' | 'cancel';
 
 /** An API call that did not succeed: the HTTP status and the server's error code and message. */
 export class ApiError extends Error {
@@ -67,6 +71,22 @@ export class ApiClient {
 
   events(query: Query = {}): Promise<PageDto<EventDto>> {
     return this.#call('GET', '/api/events', query);
+  }
+
+  campaigns(query: Query = {}): Promise<PageDto<CampaignDto>> {
+    return this.#call('GET', '/api/campaigns', query);
+  }
+
+  campaignStatus(id: string): Promise<CampaignStatusDto> {
+    return this.#call('GET', `/api/campaigns/${encodeURIComponent(id)}/status`);
+  }
+
+  campaignDevices(id: string, query: Query = {}): Promise<PageDto<CampaignDeviceDto>> {
+    return this.#call('GET', `/api/campaigns/${encodeURIComponent(id)}/devices`, query);
+  }
+
+  campaignAction(id: string, action: CampaignAction): Promise<CampaignDto> {
+    return this.#call('POST', `/api/campaigns/${encodeURIComponent(id)}/${action}`, {}, {});
   }
 
   /** URL of the Server-Sent Events stream (EventSource cannot send headers: token in the query). */

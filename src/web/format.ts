@@ -1,5 +1,6 @@
 /** How the dashboard words jobs, events and times: pure, so tested under Node. */
-import type { EventDto, JobCommandDto, JobDto } from '../server/api/dto.js';
+import type { CampaignDto, EventDto, JobCommandDto, JobDto } from '../server/api/dto.js';
+import type { CampaignAction } from './api-client.js';
 
 /** One line for a job's command: `Get ./DevDetail/FwV`, `Replace ./A = 1`, `Atomic (2 commands)`. */
 export function commandSummary(command: JobCommandDto): string {
@@ -62,4 +63,19 @@ export function ago(iso: string | undefined, now: number): string {
   if (s < 3600) return `${Math.floor(s / 60)} min ago`;
   if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
   return `${Math.floor(s / 86400)} d ago`;
+}
+
+/** The actions the server allows on a campaign in `state` (campaign-service.ts). */
+export function campaignActions(state: CampaignDto['state']): readonly CampaignAction[] {
+  switch (state) {
+    case 'draft':
+      return ['start', 'cancel'];
+    case 'running':
+      return ['pause', 'cancel'];
+    case 'paused':
+      return ['resume', 'cancel'];
+    case 'completed':
+    case 'cancelled':
+      return [];
+  }
 }

@@ -6,6 +6,7 @@ import type { EventDto } from '../server/api/dto.js';
 import { ApiClient, ApiError } from './api-client.js';
 import { h, replaceChildren } from './dom.js';
 import { parseRoute, type Route } from './router.js';
+import { campaignsView, campaignView } from './views/campaigns-view.js';
 import { deviceView } from './views/device-view.js';
 import { devicesView } from './views/devices-view.js';
 import { eventsView } from './views/events-view.js';
@@ -23,6 +24,7 @@ const status = document.getElementById('status') as HTMLElement;
 const logout = document.getElementById('logout') as HTMLButtonElement;
 
 let listeners: ((e: EventDto) => void)[] = [];
+let timers: ReturnType<typeof setInterval>[] = [];
 let stream: EventSource | undefined;
 
 function notify(message: string, kind: 'error' | 'ok' = 'error'): void {
@@ -81,6 +83,8 @@ function start(api: ApiClient): void {
   }
   const render = (): void => {
     listeners = [];
+    for (const t of timers) clearInterval(t);
+    timers = [];
     replaceChildren(banner);
     const route = parseRoute(location.hash);
     const ctx: ViewContext = {
@@ -91,6 +95,7 @@ function start(api: ApiClient): void {
         else notify(err instanceof Error ? err.message : String(err));
       },
       onEvent: (l) => void listeners.push(l),
+      every: (ms, fn) => void timers.push(setInterval(fn, ms)),
     };
     for (const a of document.querySelectorAll<HTMLAnchorElement>('nav a')) a.classList.toggle('active', a.dataset['page'] === navPage(route));
     replaceChildren(main, viewFor(ctx, route));
@@ -100,7 +105,8 @@ function start(api: ApiClient): void {
 }
 
 function navPage(route: Route): string {
-  return route.page === 'device' ? 'devices' : route.page;
+  if (route.page === 'device') return 'devices';
+  return route.page === 'campaign' ? 'campaigns' : route.page;
 }
 
 function viewFor(ctx: ViewContext, route: Route): HTMLElement {
@@ -111,6 +117,10 @@ function viewFor(ctx: ViewContext, route: Route): HTMLElement {
       return jobsView(ctx, route.params);
     case 'events':
       return eventsView(ctx, route.params);
+    case 'campaigns':
+      return campaignsView(ctx);
+    case 'campaign':
+      return campaignView(ctx, route.campaignId);
     case 'devices':
       return devicesView(ctx, route.params);
   }

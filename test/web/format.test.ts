@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JobDto } from '../../src/server/api/dto.js';
-import { ago, commandSummary, eventDetails, formatTime, isCancellable, jobOutcome } from '../../src/web/format.js';
+import { ago, campaignActions, commandSummary, eventDetails, formatTime, isCancellable, jobOutcome } from '../../src/web/format.js';
 
 const job = (over: Partial<JobDto>): JobDto => ({
   id: '1', deviceId: 'd', command: { kind: 'Get', uris: ['./DevDetail/FwV'] }, state: 'queued', priority: 0, statuses: [], results: [], attempts: 0,
@@ -49,5 +49,13 @@ describe('dashboard wording', () => {
     assert.equal(ago('2026-12-07T09:00:00Z', now), '3 h ago');
     assert.equal(ago('2026-12-05T12:00:00Z', now), '2 d ago');
     assert.equal(ago(undefined, now), 'never');
+  });
+
+  it("offers a campaign's actions by its state", () => {
+    assert.deepEqual(campaignActions('draft'), ['start', 'cancel']);
+    assert.deepEqual(campaignActions('running'), ['pause', 'cancel']);
+    assert.deepEqual(campaignActions('paused'), ['resume', 'cancel']);
+    assert.deepEqual(campaignActions('completed'), []);
+    assert.deepEqual(campaignActions('cancelled'), []);
   });
 });

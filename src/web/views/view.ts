@@ -8,6 +8,8 @@ export interface ViewContext {
   readonly api: ApiClient;
   /** Subscribes to the live event stream until the page changes. */
   onEvent(listener: (event: EventDto) => void): void;
+  /** Calls `fn` every `ms` until the page changes. */
+  every(ms: number, fn: () => void): void;
   /** Shows a message at the top of the page (an error unless `kind` is `ok`). */
   notify(message: string, kind?: 'error' | 'ok'): void;
   /** Reports a failed call: a refused token leads back to sign-in, anything else is shown. */

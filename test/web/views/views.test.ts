@@ -4,11 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { Window } from 'happy-dom';
 import type { EventDto } from '../../../src/server/api/dto.js';
 import { deviceId } from '../../../src/server/store/store.js';
 import { ApiClient } from '../../../src/web/api-client.js';
+import { campaignsView, campaignView } from '../../../src/web/views/campaigns-view.js';
 import { deviceView, formCommand } from '../../../src/web/views/device-view.js';
 import { devicesView } from '../../../src/web/views/devices-view.js';
 import { eventsView } from '../../../src/web/views/events-view.js';
@@ -38,6 +39,11 @@ describe('dashboard views', () => {
     await win.happyDOM.close();
     await ts.close();
   });
+  let timers: ReturnType<typeof setInterval>[] = [];
+  afterEach(() => {
+    for (const t of timers) clearInterval(t);
+    timers = [];
+  });
   beforeEach(() => {
     const listeners: ((e: EventDto) => void)[] = [];
     const notes: { message: string; kind: string }[] = [];
@@ -47,6 +53,7 @@ describe('dashboard views', () => {
       notify: (message, kind = 'error') => void notes.push({ message, kind }),
       fail: (err) => void notes.push({ message: err instanceof Error ? err.message : String(err), kind: 'error' }),
       onEvent: (l) => void listeners.push(l),
+      every: (ms, fn) => void timers.push(setInterval(fn, ms)),
       emit: (e) => listeners.forEach((l) => l(e)),
     };
   });
@@ -109,5 +116,30 @@ describe('dashboard views', () => {
     ctx.emit({ id: '999999', at: new Date().toISOString(), type: 'alert', deviceId: 'IMEI:2', code: 1226 });
     const first = await until(() => view.querySelector('tbody tr')?.textContent?.includes('code=1226') && view.querySelector('tbody tr'), 'the live event');
     assert.match(first.textContent ?? '', /IMEI:2/);
+  });
+
+  it('lists FUMO campaigns and offers the actions their state allows', async () => {
+    const upload = await fetch(`${ts.url}/api/firmware?name=Image&version=2.0`, {
+      method: 'POST', headers: { authorization: `Bearer ${ts.token}`, 'content-type': 'application/octet-stream' }, body: new Uint8Array([1, 2, 3]),
+    });
+    assert.equal(upload.status, 201);
+    const { id: packageId } = (await upload.json()) as { id: string };
+    const created = await fetch(`${ts.url}/api/campaigns`, {
+      method: 'POST', headers: { authorization: `Bearer ${ts.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Spring <b>update</b>', packageId }),
+    });
+    const campaign = (await created.json()) as { id: string };
+
+    const list = campaignsView(ctx);
+    const link = await until(() => list.querySelector('tbody a'), 'the campaign link');
+    assert.equal(link.textContent, 'Spring <b>update</b>');
+    assert.equal(link.getAttribute('href'), `#/campaigns/${encodeURIComponent(campaign.id)}`);
+
+    const view = campaignView(ctx, campaign.id);
+    const labels = (): string[] => [...view.querySelectorAll('.toolbar button')].map((b) => b.textContent ?? '');
+    await until(() => labels().length > 0, 'the actions');
+    assert.deepEqual(labels(), ['Start', 'Cancel']);
+    ([...view.querySelectorAll('.toolbar button')].find((b) => b.textContent === 'Cancel') as unknown as HTMLButtonElement).click();
+    await until(() => ctx.notes.find((n) => n.message === 'Campaign cancelled.'), 'the confirmation');
+    await until(() => labels().length === 0 && /cancelled/.test(view.querySelector('h2')?.textContent ?? ''), 'the cancelled campaign');
   });
 });
