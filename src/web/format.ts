@@ -35,6 +35,11 @@ export function isCancellable(job: JobDto): boolean {
   return job.state === 'queued';
 }
 
+/** Event types the server streams (`event:` of each Server-Sent Event); the same list as the server's. */
+export const EVENT_TYPES = [
+  'alert', 'session.start', 'session.end', 'auth.failure', 'job.state', 'device.registered', 'notification.sent', 'notification.failed', 'bootstrap.sent',
+] as const;
+
 const EVENT_BASE_FIELDS = new Set(['id', 'at', 'type', 'deviceId']);
 
 /** An event's own fields as `key=value` pairs (`from=queued to=sent`), for one table cell. */

@@ -5,6 +5,7 @@
 import type { EventDto } from '../server/api/dto.js';
 import { ApiClient, ApiError } from './api-client.js';
 import { h, replaceChildren } from './dom.js';
+import { EVENT_TYPES } from './format.js';
 import { parseRoute, type Route } from './router.js';
 import { campaignsView, campaignView } from './views/campaigns-view.js';
 import { deviceView } from './views/device-view.js';
@@ -14,9 +15,6 @@ import { jobsView } from './views/jobs-view.js';
 import type { ViewContext } from './views/view.js';
 
 const TOKEN_KEY = 'omadm.apiToken';
-const EVENT_TYPES = [
-  'alert', 'session.start', 'session.end', 'auth.failure', 'job.state', 'device.registered', 'notification.sent', 'notification.failed', 'bootstrap.sent',
-] as const;
 
 const main = document.querySelector('main') as HTMLElement;
 const banner = document.getElementById('banner') as HTMLElement;
@@ -32,7 +30,16 @@ function notify(message: string, kind: 'error' | 'ok' = 'error'): void {
   if (kind === 'ok') setTimeout(() => replaceChildren(banner), 4000);
 }
 
+/** Stops what the current page subscribed to (live events, polling). */
+function leavePage(): void {
+  listeners = [];
+  for (const t of timers) clearInterval(t);
+  timers = [];
+}
+
 function showLogin(message?: string): void {
+  leavePage();
+  window.onhashchange = null;
   stream?.close();
   stream = undefined;
   logout.hidden = true;
@@ -82,9 +89,7 @@ function start(api: ApiClient): void {
     replaceChildren(status, h('span', { class: 'offline' }, 'no live updates in this browser'));
   }
   const render = (): void => {
-    listeners = [];
-    for (const t of timers) clearInterval(t);
-    timers = [];
+    leavePage();
     replaceChildren(banner);
     const route = parseRoute(location.hash);
     const ctx: ViewContext = {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JobDto } from '../../src/server/api/dto.js';
-import { ago, campaignActions, commandSummary, eventDetails, formatTime, isCancellable, jobOutcome } from '../../src/web/format.js';
+import { EVENT_TYPES as SERVER_EVENT_TYPES } from '../../src/server/api/routes-events.js';
+import { EVENT_TYPES, ago, campaignActions, commandSummary, eventDetails, formatTime, isCancellable, jobOutcome } from '../../src/web/format.js';
 
 const job = (over: Partial<JobDto>): JobDto => ({
   id: '1', deviceId: 'd', command: { kind: 'Get', uris: ['./DevDetail/FwV'] }, state: 'queued', priority: 0, statuses: [], results: [], attempts: 0,
@@ -57,5 +58,9 @@ describe('dashboard wording', () => {
     assert.deepEqual(campaignActions('paused'), ['resume', 'cancel']);
     assert.deepEqual(campaignActions('completed'), []);
     assert.deepEqual(campaignActions('cancelled'), []);
+  });
+
+  it('listens for every event type the server streams', () => {
+    assert.deepEqual([...EVENT_TYPES].sort(), [...SERVER_EVENT_TYPES].sort());
   });
 });
