@@ -1,8 +1,8 @@
 /** Spawning a server as a child process (so tests can SIGKILL it) and waiting until it listens. */
 import { spawn, type ChildProcess } from 'node:child_process';
 
-/** Starts `node <args>`, resolves with the URL once stdout says "listening on URL". */
-export async function spawnListening(args: readonly string[], timeoutMs: number): Promise<{ child: ChildProcess; url: string }> {
+/** Starts `node <args>`, resolves with the URL once stdout says "listening on URL"; `stdout()` is all it printed so far. */
+export async function spawnListening(args: readonly string[], timeoutMs: number): Promise<{ child: ChildProcess; url: string; stdout(): string }> {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -22,7 +22,7 @@ export async function spawnListening(args: readonly string[], timeoutMs: number)
       reject(new Error(`server exited with ${code}: ${err}`));
     });
   });
-  return { child, url };
+  return { child, url, stdout: () => out };
 }
 
 /** Sends `signal` and waits for the exit (at once if the child is gone already). */
