@@ -48,7 +48,17 @@ export function deviceView(ctx: ViewContext, deviceId: string): HTMLElement {
   const events = h('div', {});
   const prefix = h('input', { type: 'search', placeholder: './DevDetail', 'aria-label': 'Tree prefix' });
 
-  const loadInfo = async (): Promise<void> => replaceChildren(info, facts(await ctx.api.device(deviceId)));
+  const loadInfo = async (): Promise<void> => {
+    const device = await ctx.api.device(deviceId);
+    replaceChildren(info, facts(device));
+    // Without a push address there is no Package 0 to send: commands wait for the next check-in.
+    const wakeable = device.pushAddress !== undefined;
+    for (const el of [wake, wakeButton]) {
+      el.disabled = !wakeable;
+      el.title = wakeable ? '' : 'No push address: the device gets queued commands at its next check-in.';
+    }
+    if (!wakeable) wake.checked = false;
+  };
   const loadJobs = async (): Promise<void> => {
     const page = await ctx.api.jobs({ deviceId, order: 'desc', limit: 20 });
     replaceChildren(jobs, jobTable(ctx, page.items, { showDevice: false, onChange: () => void guard(loadJobs) }));

@@ -76,7 +76,8 @@ describe('dashboard views', () => {
     (uri as HTMLInputElement).value = './Vendor/Acme/Timeout';
     (value as HTMLInputElement).value = '30';
     (form.querySelectorAll('select')[1] as unknown as HTMLSelectElement).value = 'int';
-    (form.querySelector('#wake') as unknown as HTMLInputElement).checked = false; // no push address
+    const wake = form.querySelector('#wake') as unknown as HTMLInputElement;
+    assert.deepEqual([wake.disabled, wake.checked], [true, false], 'no push address: nothing to wake');
     form.dispatchEvent(new win.Event('submit', { cancelable: true }) as unknown as Event);
     await until(() => ctx.notes.find((n) => n.kind === 'ok'), 'a confirmation');
     const jobs = (await ctx.api.jobs({ deviceId: 'IMEI:2' })).items;
@@ -141,5 +142,14 @@ describe('dashboard views', () => {
     ([...view.querySelectorAll('.toolbar button')].find((b) => b.textContent === 'Cancel') as unknown as HTMLButtonElement).click();
     await until(() => ctx.notes.find((n) => n.message === 'Campaign cancelled.'), 'the confirmation');
     await until(() => labels().length === 0 && /cancelled/.test(view.querySelector('h2')?.textContent ?? ''), 'the cancelled campaign');
+  });
+
+  it('offers waking only for a device with a push address', async () => {
+    await ts.server.registry.register({ id: deviceId('IMEI:udp'), pushAddress: { type: 'udp', host: '127.0.0.1', port: 9 } });
+    const view = deviceView(ctx, 'IMEI:udp');
+    await until(() => view.querySelector('dl.facts'), 'the device facts');
+    const wake = view.querySelector('#wake') as unknown as HTMLInputElement;
+    assert.deepEqual([wake.disabled, wake.checked], [false, true]);
+    assert.equal((view.querySelector('h2 button') as unknown as HTMLButtonElement).disabled, false);
   });
 });
