@@ -5,8 +5,8 @@
  * Package 1 → Package 2 (Get + Replace) → Package 3 (Statuses + Results) → Package 4 (Final).
  * Also measures a bare node:http server answering a fixed 1.5 KB body, in the same run (before and
  * after), as a ceiling for this machine, and prints what a DM round trip costs relative to it (the
- * target's yardstick), the server thread's CPU per session and how busy it was, and what a
- * round trip costs when the server only decodes and encodes (the protocol's floor).
+ * target's yardstick), the same in server-thread CPU alone, how busy the server thread was, and
+ * two floors: the simulated devices alone, and decode + encode alone (see protocolFloor).
  *
  * The device side (encoding, decoding, undici HTTP client) runs in a worker_thread so that server and
  * client each get a core, as they would on separate machines; the bare-HTTP ceiling is measured
@@ -168,25 +168,37 @@ async function workerMain(job: WorkerJob): Promise<WorkerDone> {
   return { latencies, messages, elapsed: (performance.now() - t0) / 1000 };
 }
 
-async function bareHttp(requests: number): Promise<number> {
-  const body = Buffer.alloc(1536, 0x61);
-  const srv = http.createServer((_req, res) => {
-    _req.resume();
-    _req.on('end', () => res.writeHead(200, { 'content-type': 'application/vnd.syncml.dm+xml', 'content-length': body.byteLength }).end(body));
-  });
+/** Runs `job` against `handler` served by node:http on a loopback port, then closes the server. */
+async function withLocalServer<T>(handler: http.RequestListener, path: string, job: (url: string) => Promise<T>): Promise<T> {
+  const srv = http.createServer(handler);
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
   const addr = srv.address();
-  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;
-  const cpu0 = mainThreadCpuMs();
-  const { elapsed } = await inWorker({ kind: 'bare', url, requests });
-  const cpu1 = mainThreadCpuMs();
-  await new Promise<void>((r) => srv.close(() => r()));
-  if (cpu0 !== undefined && cpu1 !== undefined) bareServerCpuUs.push(((cpu1 - cpu0) * 1000) / requests);
-  return requests / elapsed;
+  try {
+    return await job(`http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}${path}`);
+  } finally {
+    await new Promise<void>((r) => srv.close(() => r()));
+  }
 }
 
-/** Server-thread CPU per bare request (µs), one entry per measured bare run. */
-const bareServerCpuUs: number[] = [];
+/** A bare-HTTP run: requests/s, and the server thread's CPU per request (µs; undefined off Linux). */
+interface BareRun {
+  readonly perSecond: number;
+  readonly serverCpuUs: number | undefined;
+}
+
+async function bareHttp(requests: number): Promise<BareRun> {
+  const body = Buffer.alloc(1536, 0x61);
+  const handler: http.RequestListener = (req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/vnd.syncml.dm+xml', 'content-length': body.byteLength }).end(body));
+  };
+  return withLocalServer(handler, '/', async (url) => {
+    const cpu0 = mainThreadCpuMs();
+    const { elapsed } = await inWorker({ kind: 'bare', url, requests });
+    const cpu1 = mainThreadCpuMs();
+    return { perSecond: requests / elapsed, serverCpuUs: cpu0 !== undefined && cpu1 !== undefined ? ((cpu1 - cpu0) * 1000) / requests : undefined };
+  });
+}
 
 /**
  * Floors under the 3x budget, on the same machine and load generator: a node:http server with no
@@ -210,7 +222,7 @@ async function protocolFloor(devices: readonly BenchDevice[], mode: 'codec' | 'd
     { verDtd: '1.2', verProto: 'DM/1.2', sessionId: '1', msgId: 1, target: { locUri: 'bench-0' }, source: { locUri: 'http://127.0.0.1/dm' } },
     [{ kind: 'Alert', cmdId: 1, data: 1201, items: [] }, { kind: 'Replace', cmdId: 2, items: [] }],
   );
-  const srv = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -221,12 +233,8 @@ async function protocolFloor(devices: readonly BenchDevice[], mode: 'codec' | 'd
       }
       res.writeHead(200, { 'content-type': 'application/vnd.syncml.dm+xml', 'content-length': reply.byteLength }).end(reply);
     });
-  });
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const addr = srv.address();
-  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/dm`;
-  const { messages, elapsed } = await inWorker({ kind: 'sessions', dmUrl: url, devices });
-  await new Promise<void>((r) => srv.close(() => r()));
+  };
+  const { messages, elapsed } = await withLocalServer(handler, '/dm', (url) => inWorker({ kind: 'sessions', dmUrl: url, devices }));
   return messages / elapsed;
 }
 
@@ -234,7 +242,6 @@ async function main(): Promise<void> {
   // The ceiling is measured before and after the DM run (on a shared machine it drifts), after a
   // warm-up pass so that neither measurement includes the JIT compiling node:http.
   await bareHttp(2000);
-  bareServerCpuUs.length = 0; // the warm-up pass includes JIT compilation
   const bareBefore = await bareHttp(Math.max(5000, SESSIONS * 4));
   const dir = mkdtempSync(join(tmpdir(), 'omadm-bench-'));
   const config = resolveConfig({ port: 0, db: join(dir, 'bench.db'), logLevel: 'silent', auth: { defaultServerPassword: 'spw' } });
@@ -302,7 +309,9 @@ async function main(): Promise<void> {
   latencies.sort((a, b) => a - b);
   await server.close();
   const bareAfter = await bareHttp(Math.max(5000, SESSIONS * 4));
-  const bare = (bareBefore + bareAfter) / 2;
+  const bare = (bareBefore.perSecond + bareAfter.perSecond) / 2;
+  const bareCpus = [bareBefore.serverCpuUs, bareAfter.serverCpuUs].filter((c): c is number => c !== undefined);
+  const bareCpu = bareCpus.length > 0 ? bareCpus.reduce((a, b) => a + b, 0) / bareCpus.length : undefined;
   const codecFloor = await protocolFloor(devices, 'codec');
   const devicesFloor = await protocolFloor(devices, 'devices-only');
   rmSync(dir, { recursive: true, force: true });
@@ -316,7 +325,7 @@ async function main(): Promise<void> {
   line('session latency p50 / p99', `${percentile(latencies, 50).toFixed(1)} ms / ${percentile(latencies, 99).toFixed(1)} ms`);
   line('memory per active session', perSession === undefined ? 'run with node --expose-gc to measure' : `${(perSession / 1024).toFixed(1)} KiB (heap, ${memProbe} open)`);
   line('jobs done (first page)', `${done}${done === 1000 ? '+' : ''}`);
-  line('bare node:http 1.5 KB req/s', `${bare.toFixed(0)} (before ${bareBefore.toFixed(0)}, after ${bareAfter.toFixed(0)})`);
+  line('bare node:http 1.5 KB req/s', `${bare.toFixed(0)} (before ${bareBefore.perSecond.toFixed(0)}, after ${bareAfter.perSecond.toFixed(0)})`);
   // The issue's yardstick, independent of how fast this machine is today: a DM round trip may cost
   // at most 3x a bare HTTP round trip (3,000 sessions/s on the reference machine).
   line('DM round trip vs bare HTTP', `${(bare / (messages / elapsed)).toFixed(1)}x the cost (target <= 3x)`);
@@ -326,9 +335,8 @@ async function main(): Promise<void> {
   if (serverCpuPerSession !== undefined) {
     line('server thread CPU per session', `${serverCpuPerSession.toFixed(0)} µs`);
     // The same yardstick in server CPU alone, free of the load generator sharing the cores.
-    const bareCpu = bareServerCpuUs.reduce((a, b) => a + b, 0) / Math.max(1, bareServerCpuUs.length);
     const perRoundTrip = (serverCpuPerSession * SESSIONS) / messages;
-    if (bareCpu > 0) line('server CPU per round trip vs bare', `${perRoundTrip.toFixed(0)} µs vs ${bareCpu.toFixed(0)} µs: ${(perRoundTrip / bareCpu).toFixed(1)}x`);
+    if (bareCpu !== undefined && bareCpu > 0) line('server CPU per round trip vs bare', `${perRoundTrip.toFixed(0)} µs vs ${bareCpu.toFixed(0)} µs: ${(perRoundTrip / bareCpu).toFixed(1)}x`);
   }
   line('server thread busy / process CPU', `${(serverBusy * 100).toFixed(0)} % / ${cores.toFixed(2)} cores of ${availableParallelism()}`);
   await closePools();

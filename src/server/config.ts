@@ -100,7 +100,7 @@ export interface ApiConfig {
   readonly enabled: boolean;
   /** Serve the web dashboard at /ui/ (it needs the REST API). Default true. */
   readonly dashboard: boolean;
-  /** File the admin token is written to at first start; default `<db>.token.json` beside the DB. */
+  /** File the admin token and server URL are written to; default `<db>.server.json` beside the DB. */
   readonly tokenFile?: string;
 }
 

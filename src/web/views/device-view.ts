@@ -48,17 +48,6 @@ export function deviceView(ctx: ViewContext, deviceId: string): HTMLElement {
   const events = h('div', {});
   const prefix = h('input', { type: 'search', placeholder: './DevDetail', 'aria-label': 'Tree prefix' });
 
-  const loadInfo = async (): Promise<void> => {
-    const device = await ctx.api.device(deviceId);
-    replaceChildren(info, facts(device));
-    // Without a push address there is no Package 0 to send: commands wait for the next check-in.
-    const wakeable = device.pushAddress !== undefined;
-    for (const el of [wake, wakeButton]) {
-      el.disabled = !wakeable;
-      el.title = wakeable ? '' : 'No push address: the device gets queued commands at its next check-in.';
-    }
-    if (!wakeable) wake.checked = false;
-  };
   const loadJobs = async (): Promise<void> => {
     const page = await ctx.api.jobs({ deviceId, order: 'desc', limit: 20 });
     replaceChildren(jobs, jobTable(ctx, page.items, { showDevice: false, onChange: () => void guard(loadJobs) }));
@@ -100,7 +89,7 @@ export function deviceView(ctx: ViewContext, deviceId: string): HTMLElement {
       void guard(async () => {
         const job: CreateJobDto = { deviceId, command: formCommand(kind.value as Kind, uri.value, value.value, format.value), wake: wake.checked };
         await ctx.api.createJob(job);
-        ctx.notify(`${kind.value} queued${wake.checked ? ' and the device woken' : ''}.`, 'ok');
+        ctx.notify(`${kind.value} queued${wake.checked ? ', and the device asked to connect (Package 0)' : ''}.`, 'ok');
         await loadJobs();
       });
     },
@@ -113,17 +102,27 @@ export function deviceView(ctx: ViewContext, deviceId: string): HTMLElement {
       ctx.notify(`Package 0 sent over ${w.transport} (session ${w.dmSessionId.toString(16).toUpperCase()}).`, 'ok');
     }),
   }, 'Wake');
+  const loadInfo = async (): Promise<void> => {
+    const device = await ctx.api.device(deviceId);
+    replaceChildren(info, facts(device));
+    // Without a push address there is no Package 0 to send: commands wait for the next check-in.
+    const wakeable = device.pushAddress !== undefined;
+    for (const el of [wake, wakeButton]) {
+      el.disabled = !wakeable;
+      el.title = wakeable ? '' : 'No push address: the device gets queued commands at its next check-in.';
+    }
+    if (!wakeable) wake.checked = false;
+  };
   prefix.addEventListener('change', () => void guard(loadTree));
 
-  const refresh = debounce(() => void guard(async () => {
+  const loadAll = (): void => void guard(async () => {
     await Promise.all([loadInfo(), loadJobs(), loadTree(), loadEvents()]);
-  }), 500);
+  });
+  const refresh = debounce(loadAll, 500);
   ctx.onEvent((e) => {
     if (e.deviceId === deviceId) refresh();
   });
-  void guard(async () => {
-    await Promise.all([loadInfo(), loadJobs(), loadTree(), loadEvents()]);
-  });
+  loadAll();
 
   return h('section', {},
     h('h2', {}, deviceId, ' ', wakeButton),

@@ -43,15 +43,22 @@ export interface CheckpointResult {
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
-const db = new Database(workerData.path, { timeout: workerData.busyTimeoutMs, fileMustExist: true });
-const statement = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+// better-sqlite3's SqliteError does not survive the trip to the parent thread: send a plain Error.
+const plain = (err) => new Error(err.code ? err.code + ': ' + err.message : String(err.message ?? err));
+let db, statement;
+try {
+  db = new Database(workerData.path, { timeout: workerData.busyTimeoutMs, fileMustExist: true });
+  statement = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+} catch (err) {
+  throw plain(err);
+}
 // Another process's checkpoint or recovery holding the file is transient: try again next time.
 const checkpoint = () => {
   try {
     const { log, checkpointed } = statement.get();
     if (log > 0 && workerData.report) parentPort.postMessage({ walFrames: log, checkpointedFrames: checkpointed });
   } catch (err) {
-    if (err.code !== 'SQLITE_BUSY' && err.code !== 'SQLITE_LOCKED') throw err;
+    if (err.code !== 'SQLITE_BUSY' && err.code !== 'SQLITE_LOCKED') throw plain(err);
   }
 };
 const timer = setInterval(checkpoint, workerData.intervalMs);

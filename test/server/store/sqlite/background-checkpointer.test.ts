@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import type { CheckpointResult } from '../../../../src/server/store/sqlite/background-checkpointer.js';
+import { BackgroundCheckpointer, type CheckpointResult } from '../../../../src/server/store/sqlite/background-checkpointer.js';
 import { SqliteStore } from '../../../../src/server/store/sqlite/sqlite-store.js';
 import { deviceId } from '../../../../src/server/store/store.js';
 import { until } from '../../../helpers/until.js';
@@ -92,5 +92,21 @@ describe('background WAL checkpoints', () => {
     const store = SqliteStore.open({ path: ':memory:', checkpoint: 'background' });
     await writeBurst(store, 0);
     await store.close();
+  });
+
+  it('reports, with SQLite\'s reason, a worker that cannot open the file, and still stops cleanly', async () => {
+    let reported: (err: Error) => void = () => undefined;
+    const failure = new Promise<Error>((resolve) => {
+      reported = resolve;
+    });
+    // The worker never keeps a process alive on its own (a server's sockets do): this test must.
+    const alive = setTimeout(() => undefined, 10_000);
+    try {
+      const checkpointer = BackgroundCheckpointer.start({ path: join(dir, 'missing.db'), busyTimeoutMs: 100, onError: reported });
+      assert.match((await failure).message, /unable to open|no such file|SQLITE_CANTOPEN/i);
+      await checkpointer.stop();
+    } finally {
+      clearTimeout(alive);
+    }
   });
 });
